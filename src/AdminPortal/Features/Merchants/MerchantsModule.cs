@@ -1,0 +1,21 @@
+using AdminPortal.Infrastructure.CommandLine;
+using AdminPortal.Infrastructure.Database;
+using AdminPortal.Infrastructure.Shell;
+using MudBlazor;
+
+namespace AdminPortal.Features.Merchants;
+
+public static class MerchantsModule
+{
+    public static WebApplicationBuilder AddMerchants(this WebApplicationBuilder builder)
+    {
+        DapperTypeHandlers.AddJson<OpeningHours>();
+        builder.Services.AddSingleton<MerchantDirectory>();
+        builder.Services.AddTransient<IDemoSeeder, MerchantsDemoSeeder>();
+        builder.Services.AddNavItem(new NavItem("Estate", "Merchants", "merchants", Icons.Material.Filled.Storefront, 10));
+        builder.Services.AddDashboardCard<EstateCard>("Estate", order: 0);
+        return builder;
+    }
+
+    public static WebApplication MapMerchants(this WebApplication app) => app;
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace AdminPortal.Infrastructure.Database;
+
+public static class DatabaseServiceCollectionExtensions
+{
+    public static IServiceCollection AddPortalDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        DapperTypeHandlers.Register();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.SectionName));
+        services.AddSingleton<IDbConnectionFactory>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return options.Provider switch
+            {
+                DatabaseProvider.Postgres => new PostgresConnectionFactory(
+                    new NpgsqlDataSourceBuilder(options.ConnectionString
+                        ?? throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres."))
+                        .Build()),
+                _ => new SqliteConnectionFactory(options.ConnectionString ?? DatabaseOptions.DefaultSqliteConnectionString),
+            };
+        });
+        services.AddSingleton(sp => sp.GetRequiredService<IDbConnectionFactory>().Dialect);
+        services.AddSingleton<DatabaseMigrator>();
+        return services;
+    }
+
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+    }
+}

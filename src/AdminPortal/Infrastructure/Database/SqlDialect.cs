@@ -1,0 +1,30 @@
+namespace AdminPortal.Infrastructure.Database;
+
+/// <summary>
+/// The one place that knows how SQLite and PostgreSQL differ. Slices write SQL in the subset both share and ask
+/// the dialect only for the pieces that differ.
+/// </summary>
+public sealed class SqlDialect
+{
+    public static readonly SqlDialect Sqlite = new(DatabaseProvider.Sqlite);
+    public static readonly SqlDialect Postgres = new(DatabaseProvider.Postgres);
+
+    private SqlDialect(DatabaseProvider provider) => Provider = provider;
+
+    public DatabaseProvider Provider { get; }
+
+    public bool IsPostgres => Provider == DatabaseProvider.Postgres;
+
+    public string MigrationsFolder => IsPostgres ? "postgres" : "sqlite";
+
+    public static SqlDialect For(DatabaseProvider provider) => provider == DatabaseProvider.Postgres ? Postgres : Sqlite;
+
+    /// <summary>Case-insensitive LIKE: PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII.</summary>
+    public string ILike => IsPostgres ? "ILIKE" : "LIKE";
+
+    /// <summary>"Is any of" for a list parameter: Npgsql binds arrays, SQLite gets Dapper's list expansion.</summary>
+    public string AnyOf(string column, string parameter) => IsPostgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
+    /// <summary>Insert that does nothing when the conflict target already exists (both dialects share this syntax).</summary>
+    public static string OnConflictDoNothing(string conflictColumns) => $"ON CONFLICT ({conflictColumns}) DO NOTHING";
+}

@@ -1,0 +1,23 @@
+using AdminPortal.Components.Layout;
+using AdminPortal.Tests.TestSupport;
+using Bunit;
+
+namespace AdminPortal.Tests.Shell;
+
+public sealed class LayoutTests : PortalComponentTest
+{
+    [Fact]
+    public void The_app_bar_names_the_product_and_offers_a_theme_toggle_that_is_remembered()
+    {
+        Context.JSInterop.Setup<string?>("portal.theme.get").SetResult("light");
+        var themeSet = Context.JSInterop.SetupVoid("portal.theme.set", "dark");
+
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, b => b.AddContent(0, "page body")));
+
+        Assert.Contains("Merchant Security Admin Portal", layout.Find(".mud-appbar").TextContent);
+        Assert.Contains("page body", layout.Markup);
+        layout.Find("[data-testid=theme-toggle]").Click();
+        themeSet.VerifyInvoke("portal.theme.set");
+        Assert.NotNull(layout.Find("[aria-label='Toggle dark theme']"));
+    }
+}

@@ -1,0 +1,40 @@
+using AdminPortal.Components.Layout;
+using AdminPortal.Infrastructure.Shell;
+using AdminPortal.Tests.TestSupport;
+using Bunit;
+
+namespace AdminPortal.Tests.Shell;
+
+public sealed class NavMenuTests : PortalComponentTest
+{
+    [Fact]
+    public void Groups_follow_the_area_order_and_hide_links_the_person_may_not_use()
+    {
+        Context.Services.AddNavItem(new NavItem("Administration", "People", "people", "", 10, Policy: "PlatformAdmin"));
+        Context.Services.AddNavItem(new NavItem("Estate", "Devices", "devices", "", 20));
+        Context.Services.AddNavItem(new NavItem("Overview", "Dashboard", "", "", 0));
+        Context.Services.AddNavItem(new NavItem("Estate", "Merchants", "merchants", "", 10));
+        Authorization.SetAuthorized("owner@example.com");
+        Authorization.SetPolicies("SomethingElse");
+
+        var menu = Render<NavMenu>();
+
+        var groups = menu.FindAll("[data-testid=nav-group]").Select(g => g.TextContent).ToList();
+        Assert.Equal(["Overview", "Estate"], groups);
+        var links = menu.FindAll("a").Select(a => a.TextContent.Trim()).ToList();
+        Assert.Equal(["Dashboard", "Merchants", "Devices"], links);
+    }
+
+    [Fact]
+    public void A_link_with_a_policy_shows_to_a_person_who_satisfies_it()
+    {
+        Context.Services.AddNavItem(new NavItem("Administration", "People", "people", "", 10, Policy: "PlatformAdmin"));
+        Authorization.SetAuthorized("admin@example.com");
+        Authorization.SetPolicies("PlatformAdmin");
+
+        var menu = Render<NavMenu>();
+
+        Assert.Equal("Administration", menu.Find("[data-testid=nav-group]").TextContent);
+        Assert.Equal("people", menu.Find("a").GetAttribute("href"));
+    }
+}

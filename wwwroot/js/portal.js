@@ -1,0 +1,8 @@
+// Small browser helpers the portal calls through JS interop. Kept in a file (no inline script) for the CSP.
+window.portal = window.portal || {};
+window.portal.theme = {
+    get: () => { try { return localStorage.getItem("portal-theme"); } catch { return null; } },
+    set: (value) => { try { localStorage.setItem("portal-theme", value); } catch { /* storage disabled: not remembered */ } },
+};
+// Set once the page's circuit is live, so people (and browser tests) know clicks are handled.
+window.portal.markInteractive = () => { document.documentElement.dataset.interactive = "true"; };
