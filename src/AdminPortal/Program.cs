@@ -1,3 +1,4 @@
+using AdminPortal.Features.Accounts;
 using AdminPortal.Features.Dashboard;
 using AdminPortal.Features.Merchants;
 using AdminPortal.Infrastructure;
@@ -7,6 +8,7 @@ using AdminPortal.Infrastructure.Database;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalInfrastructure();
+builder.AddAccounts();
 builder.AddDashboard();
 builder.AddMerchants();
 
@@ -19,6 +21,8 @@ if (PortalCommandLine.IsCommand(args))
 
 await app.MigrateDatabaseAsync();
 app.UsePortalInfrastructure();
+app.UseAccounts();
+app.MapAccounts();
 app.MapMerchants();
 app.MapPortalShell();
 

@@ -82,7 +82,8 @@ public static class PortalInfrastructure
     public static WebApplication MapPortalShell(this WebApplication app)
     {
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        // Scripts, styles and images are public: the sign-in page needs them before anyone is signed in.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -14,6 +14,7 @@ public sealed class ShellTests(BrowserFixture browser)
     {
         await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
         await using var session = await browser.NewSessionAsync(portal.BaseAddress, withAuthenticator: false);
+        await session.SignInAsync(portal, await portal.CreatePersonAsync("shell@example.com"));
         var page = session.Page;
 
         await page.GotoAsync("/");
