@@ -1,3 +1,4 @@
+using AdminPortal.Features.Audit;
 using AdminPortal.Features.Dashboard;
 using AdminPortal.Features.Merchants;
 using AdminPortal.Infrastructure;
@@ -7,6 +8,7 @@ using AdminPortal.Infrastructure.Database;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalInfrastructure();
+builder.AddAudit();
 builder.AddDashboard();
 builder.AddMerchants();
 
