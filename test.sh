@@ -44,7 +44,7 @@ dotnet test AdminPortal.sln -c Release --blame-hang-timeout 5m \
   --results-directory "$RESULTS" "$@" || status=$?
 
 # dotnet test prints no single summary line: add one from the result files.
-python3 - "$RESULTS" <<'PY' || true
+python3 - "$RESULTS" <<'PY' || status=1
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
@@ -54,6 +54,8 @@ for f in glob.glob(sys.argv[1] + "/*.trx"):
     passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     skipped += int(c.get("notExecuted", 0))
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
+# A skipped test proves nothing: count it as a failure of the run.
+sys.exit(1 if failed or skipped else 0)
 PY
 rm -rf "$RESULTS"
 exit $status

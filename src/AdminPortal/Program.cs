@@ -1,4 +1,5 @@
 using AdminPortal.Features.Accounts;
+using AdminPortal.Features.Audit;
 using AdminPortal.Features.Dashboard;
 using AdminPortal.Features.Merchants;
 using AdminPortal.Infrastructure;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalInfrastructure();
 builder.AddAccounts();
+builder.AddAudit();
 builder.AddDashboard();
 builder.AddMerchants();
 

@@ -4,6 +4,7 @@ using AdminPortal.Infrastructure.Database;
 using AdminPortal.Infrastructure.Operations;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
 
@@ -30,6 +31,7 @@ public static class PortalInfrastructure
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddHttpContextAccessor();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
         return builder;

@@ -43,7 +43,7 @@ public static class AccountsModule
         services.AddSingleton<WebAuthnCeremonies>();
         services.AddSingleton<IStepUp, StepUpService>();
         services.AddSingleton<SecurityKeysService>();
-        services.TryAddSingleton<ISecurityEvents, LoggingSecurityEvents>();
+        services.AddSingleton<ISecurityEvents, AuditSecurityEvents>();
 
         services.AddAuthentication(SessionAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthenticationHandler.SchemeName, null);

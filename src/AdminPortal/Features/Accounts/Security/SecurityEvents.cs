@@ -24,14 +24,3 @@ public sealed record ClientInfo(string? IpAddress, string? UserAgent)
         context?.Connection.RemoteIpAddress?.ToString(),
         context?.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? (ua.Length > 400 ? ua[..400] : ua) : null);
 }
-
-/// <summary>Writes security events to the log; replaced by the audit log when that slice is present.</summary>
-internal sealed class LoggingSecurityEvents(ILogger<LoggingSecurityEvents> logger) : ISecurityEvents
-{
-    public Task RecordAsync(SecurityEvent securityEvent, ClientInfo client, CancellationToken ct = default)
-    {
-        logger.LogInformation("Security event {Action} ({Outcome}) for {PersonId} from {IpAddress}: {Summary}",
-            securityEvent.Action, securityEvent.Succeeded ? "success" : "failure", securityEvent.PersonId, client.IpAddress, securityEvent.Summary);
-        return Task.CompletedTask;
-    }
-}

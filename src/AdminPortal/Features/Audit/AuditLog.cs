@@ -1,0 +1,142 @@
+using System.Data.Common;
+using AdminPortal.Infrastructure.Database;
+using Dapper;
+
+namespace AdminPortal.Features.Audit;
+
+public interface IAuditLog
+{
+    Task RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>Records inside the caller's transaction, so the action and its audit row commit or fail together.</summary>
+    Task RecordAsync(AuditEvent auditEvent, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken = default);
+
+    Task<AuditPage> SearchAsync(AuditQuery query, CancellationToken cancellationToken = default);
+
+    Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Appends hash-chained rows. Appends are serialised (SQLite: the write transaction; PostgreSQL: a transaction-scoped
+/// advisory lock, which also holds across several portal instances) so every row links to the one before it.
+/// </summary>
+internal sealed class AuditLog(IDbConnectionFactory db, TimeProvider clock) : IAuditLog
+{
+    private const long ChainLockKey = 0x4155_4449_5443; // "AUDITC"
+
+    private const string Columns =
+        "seq AS Seq, id AS Id, occurred_at AS OccurredAt, category AS Category, action AS Action, outcome AS Outcome, summary AS Summary, " +
+        "actor_id AS ActorId, actor_name AS ActorName, merchant_id AS MerchantId, target_type AS TargetType, target_id AS TargetId, " +
+        "ip_address AS IpAddress, user_agent AS UserAgent, prev_hash AS PrevHash, hash AS Hash";
+
+    public async Task RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await RecordAsync(auditEvent, connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task RecordAsync(AuditEvent auditEvent, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        if (db.Dialect.IsPostgres)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT pg_advisory_xact_lock(@key)", new { key = ChainLockKey }, transaction, cancellationToken: cancellationToken));
+        }
+
+        var prevHash = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1", transaction: transaction, cancellationToken: cancellationToken)) ?? AuditHash.Genesis;
+        var id = Guid.NewGuid();
+        var occurredAt = AuditHash.Normalise(clock.GetUtcNow());
+        var hash = AuditHash.Compute(prevHash, id, occurredAt, auditEvent);
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO audit_log (id, occurred_at, category, action, outcome, summary, actor_id, actor_name, merchant_id,
+                                   target_type, target_id, ip_address, user_agent, prev_hash, hash)
+            VALUES (@id, @occurredAt, @Category, @Action, @Outcome, @Summary, @ActorId, @ActorName, @MerchantId,
+                    @TargetType, @TargetId, @IpAddress, @UserAgent, @prevHash, @hash)
+            """,
+            new
+            {
+                id, occurredAt, auditEvent.Category, auditEvent.Action, Outcome = (int)auditEvent.Outcome, auditEvent.Summary,
+                auditEvent.ActorId, auditEvent.ActorName, auditEvent.MerchantId, auditEvent.TargetType, auditEvent.TargetId,
+                auditEvent.IpAddress, auditEvent.UserAgent, prevHash, hash,
+            },
+            transaction, cancellationToken: cancellationToken));
+    }
+
+    public async Task<AuditPage> SearchAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        var where = new List<string>();
+        var parameters = new DynamicParameters();
+        if (query.MerchantIds is not null)
+        {
+            var merchants = query.MerchantIds.Count == 0 ? "1 = 0" : db.Dialect.AnyOf("merchant_id", "merchantIds");
+            where.Add(query.IncludePlatformEvents ? $"({merchants} OR merchant_id IS NULL)" : merchants);
+            parameters.Add("merchantIds", query.MerchantIds.ToArray());
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Category))
+        {
+            where.Add("category = @category");
+            parameters.Add("category", query.Category);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            where.Add($"(summary {db.Dialect.ILike} @text OR action {db.Dialect.ILike} @text OR actor_name {db.Dialect.ILike} @text)");
+            parameters.Add("text", $"%{query.Text.Trim()}%");
+        }
+
+        if (query.From is { } from)
+        {
+            where.Add("occurred_at >= @from");
+            parameters.Add("from", from);
+        }
+
+        if (query.To is { } to)
+        {
+            where.Add("occurred_at < @to");
+            parameters.Add("to", to);
+        }
+
+        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        parameters.Add("take", Math.Clamp(query.Take, 1, 500));
+        parameters.Add("skip", Math.Max(query.Skip, 0));
+
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT count(*) FROM audit_log {filter}", parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<AuditRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM audit_log {filter} ORDER BY seq DESC LIMIT @take OFFSET @skip", parameters, cancellationToken: cancellationToken));
+        return new AuditPage(rows.AsList(), total);
+    }
+
+    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var expectedPrev = AuditHash.Genesis;
+        long checkedRows = 0;
+        // Unbuffered: the log may be long; rows stream in chain order.
+        var rows = connection.QueryUnbufferedAsync<AuditRecord>($"SELECT {Columns} FROM audit_log ORDER BY seq");
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            checkedRows++;
+            if (row.PrevHash != expectedPrev)
+            {
+                return new AuditVerification(checkedRows, row.Seq, $"Entry {row.Seq} does not follow the entry before it: an entry was removed or reordered.");
+            }
+
+            if (AuditHash.Compute(row) != row.Hash)
+            {
+                return new AuditVerification(checkedRows, row.Seq, $"Entry {row.Seq} was changed after it was written.");
+            }
+
+            expectedPrev = row.Hash;
+        }
+
+        return new AuditVerification(checkedRows, null, null);
+    }
+}
