@@ -65,7 +65,7 @@ public sealed class MerchantMemberships(
         await stepUp.EnsureFreshAsync(user, ct);
 
         var existing = await people.FindByEmailAsync(email, ct);
-        var person = existing ?? await people.CreateAsync(email, displayName.Trim(), isPlatformAdmin: false, ct);
+        var person = existing ?? await StaffAdministration.CreatePersonAsync(people, email, displayName, isPlatformAdmin: false, ct);
         await GrantCoreAsync(scope, merchantId, person, role, ct);
         if (existing is not null)
         {
