@@ -59,7 +59,8 @@ public sealed class LocalEntraProvider : IAsyncDisposable
         ["AzureAd:AllowHttpMetadata"] = "true",
     };
 
-    public static async Task<LocalEntraProvider> StartAsync(Func<Uri> portalBaseAddress)
+    /// <summary>Starts the provider; register the portal with <see cref="RegisterPortalAsync"/> once its address is known.</summary>
+    public static async Task<LocalEntraProvider> StartAsync()
     {
         var port = FreePort();
         var tenantId = Guid.NewGuid();
@@ -106,27 +107,29 @@ public sealed class LocalEntraProvider : IAsyncDisposable
         });
 
         await app.StartAsync();
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-            await applications.CreateAsync(new OpenIddictApplicationDescriptor
-            {
-                ClientId = provider.ClientId,
-                ClientSecret = provider.ClientSecret,
-                ClientType = ClientTypes.Confidential,
-                RedirectUris = { new Uri(portalBaseAddress(), "signin-oidc") },
-                PostLogoutRedirectUris = { new Uri(portalBaseAddress(), "signout-callback-oidc") },
-                Permissions =
-                {
-                    Permissions.Endpoints.Authorization, Permissions.Endpoints.Token,
-                    Permissions.GrantTypes.AuthorizationCode, Permissions.ResponseTypes.Code,
-                    Permissions.Scopes.Email, Permissions.Scopes.Profile, Permissions.Prefixes.Scope + Scopes.OfflineAccess,
-                },
-            });
-        }
-
         return provider;
     }
+
+    public async Task RegisterPortalAsync(Uri portalBaseAddress)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        await applications.CreateAsync(new OpenIddictApplicationDescriptor
+        {
+            ClientId = ClientId,
+            ClientSecret = ClientSecret,
+            ClientType = ClientTypes.Confidential,
+            RedirectUris = { new Uri(portalBaseAddress, "signin-oidc") },
+            PostLogoutRedirectUris = { new Uri(portalBaseAddress, "signout-callback-oidc") },
+            Permissions =
+            {
+                Permissions.Endpoints.Authorization, Permissions.Endpoints.Token,
+                Permissions.GrantTypes.AuthorizationCode, Permissions.ResponseTypes.Code,
+                Permissions.Scopes.Email, Permissions.Scopes.Profile, Permissions.Prefixes.Scope + Scopes.OfflineAccess,
+            },
+        });
+    }
+
 
     private static int FreePort()
     {
