@@ -1,6 +1,7 @@
 using AdminPortal.Features.Audit;
 using AdminPortal.Features.Dashboard;
 using AdminPortal.Features.Merchants;
+using AdminPortal.Features.Patching;
 using AdminPortal.Infrastructure;
 using AdminPortal.Infrastructure.CommandLine;
 using AdminPortal.Infrastructure.Database;
@@ -11,6 +12,7 @@ builder.AddPortalInfrastructure();
 builder.AddAudit();
 builder.AddDashboard();
 builder.AddMerchants();
+builder.AddPatching();
 
 var app = builder.Build();
 
@@ -22,6 +24,7 @@ if (PortalCommandLine.IsCommand(args))
 await app.MigrateDatabaseAsync();
 app.UsePortalInfrastructure();
 app.MapMerchants();
+app.MapPatching();
 app.MapPortalShell();
 
 await app.RunAsync();

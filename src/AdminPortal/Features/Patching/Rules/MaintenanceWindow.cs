@@ -21,6 +21,7 @@ public sealed record MaintenanceWindow(IReadOnlyList<DayOfWeek> Days, TimeOnly S
     /// <summary>Nights from 01:00 to 05:00 local, every day: the usual choice for shops closed overnight.</summary>
     public static MaintenanceWindow Nightly { get; } = new(Enum.GetValues<DayOfWeek>(), new TimeOnly(1, 0), new TimeOnly(5, 0));
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsAnytime => Days.Distinct().Count() == 7 && Start == End;
 
     /// <summary>The occurrence open at <paramref name="now"/>, else the next one to open (null only when no day is chosen).</summary>

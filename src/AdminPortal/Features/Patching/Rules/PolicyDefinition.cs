@@ -8,6 +8,7 @@ public sealed record PolicyTarget(bool AllDevices, IReadOnlyList<Guid> StoreIds,
 {
     public static PolicyTarget Everything { get; } = new(true, [], [], []);
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool HasCriteria => StoreIds.Count > 0 || Models.Count > 0 || Tags.Count > 0;
 
     public bool Matches(DeviceSnapshot device)
