@@ -51,6 +51,7 @@ internal sealed class PatchingTestBed : IAsyncDisposable
     public static async Task<PatchingTestBed> CreateAsync(DatabaseProvider provider)
     {
         DapperTypeHandlers.AddJson<PolicyDefinition>();
+        DapperTypeHandlers.AddJson<OpeningHours>(); // as MerchantsModule does: stores carry opening hours
         var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
         var directory = new MerchantDirectory(connections, TimeProvider.System);
         var bakery = await directory.EnsureMerchantAsync("T-DE-1", "Test Bakery", "DE", 4, "P2PE");

@@ -13,6 +13,10 @@ public static class PatchingModule
         services.AddSingleton<PatchPolicyQueries>();
         services.AddSingleton<PatchPolicyLifecycle>();
         services.AddSingleton<PatchInstallLedger>();
+        services.AddSingleton<PatchPolicyProvider>();
+        services.AddSingleton<PatchComplianceReports>();
+        services.AddSingleton<RolloutSupervisor>();
+        services.AddHostedService<RolloutSupervisorService>();
 
         // Extension points other slices fill. TryAdd: the Devices slice's inventory (registered before or after this
         // call with AddSingleton/Replace) wins over the empty stand-in.

@@ -136,6 +136,15 @@ public sealed class PatchReleaseCatalogue(IDbConnectionFactory db, IAuditLog aud
         return new Page<PatchRelease>(rows.Select(r => r.ToRelease()).ToList(), total);
     }
 
+    /// <summary>The whole catalogue, newest first (hundreds of rows at most: vendors ship a few releases a month).</summary>
+    public async Task<IReadOnlyList<PatchRelease>> ListAllAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ReleaseRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM patch_releases ORDER BY released_at DESC LIMIT 5000", cancellationToken: ct));
+        return rows.Select(r => r.ToRelease()).ToList();
+    }
+
     /// <summary>Releases of one component, newest first: the choices for a policy requirement.</summary>
     public async Task<IReadOnlyList<PatchRelease>> ListForComponentAsync(PatchComponent component, CancellationToken ct = default)
     {
