@@ -1,5 +1,8 @@
+using AdminPortal.Infrastructure.CommandLine;
 using AdminPortal.Infrastructure.Database;
+using AdminPortal.Infrastructure.Shell;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MudBlazor;
 
 namespace AdminPortal.Features.Patching;
 
@@ -16,6 +19,10 @@ public static class PatchingModule
         services.AddSingleton<PatchPolicyProvider>();
         services.AddSingleton<PatchComplianceReports>();
         services.AddSingleton<RolloutSupervisor>();
+        services.AddScoped<Pages.PatchingAccess>();
+        services.AddTransient<IDemoSeeder, PatchingDemoSeeder>();
+        services.AddNavItem(new NavItem("Estate", "Patching", "patching", Icons.Material.Filled.SystemSecurityUpdate, 30));
+        services.AddDashboardCard<PatchComplianceCard>("Patch compliance", order: 30);
         services.AddHostedService<RolloutSupervisorService>();
 
         // Extension points other slices fill. TryAdd: the Devices slice's inventory (registered before or after this
