@@ -40,6 +40,14 @@ public static class PatchingLabels
         _ => component.ToString(),
     };
 
+    /// <summary>Short form for dense tables.</summary>
+    public static string ShortLabel(this PatchComponent component) => component switch
+    {
+        PatchComponent.Os => "OS",
+        PatchComponent.PaymentApp => "Payment app",
+        _ => component.ToString(),
+    };
+
     public static string Label(this OverdueAction action) => action switch
     {
         OverdueAction.Notify => "Notify",
