@@ -12,6 +12,9 @@ internal sealed class InMemoryDeviceInventory : IDeviceInventory
     public Task<IReadOnlyList<DeviceSnapshot>> ListAsync(Guid merchantId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<DeviceSnapshot>>(_devices.Where(d => d.MerchantId == merchantId).ToList());
 
+    public Task<DeviceSnapshot?> FindAsync(Guid merchantId, Guid deviceId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_devices.FirstOrDefault(d => d.MerchantId == merchantId && d.Id == deviceId));
+
     public DeviceSnapshot Add(Guid merchantId, string os, Guid? storeId = null, string model = "A920", string? timeZone = "Europe/Berlin", Guid? id = null)
     {
         var device = new DeviceSnapshot(id ?? Guid.NewGuid(), merchantId, storeId, model, [],

@@ -26,6 +26,9 @@ public interface IDeviceInventory
 {
     /// <summary>Every non-retired device of the merchant.</summary>
     Task<IReadOnlyList<DeviceSnapshot>> ListAsync(Guid merchantId, CancellationToken cancellationToken = default);
+
+    /// <summary>One device of the merchant, or null (also when the device belongs to another merchant).</summary>
+    Task<DeviceSnapshot?> FindAsync(Guid merchantId, Guid deviceId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Stands in until the Devices slice registers its inventory: no devices.</summary>
@@ -33,4 +36,7 @@ internal sealed class NoDeviceInventory : IDeviceInventory
 {
     public Task<IReadOnlyList<DeviceSnapshot>> ListAsync(Guid merchantId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<DeviceSnapshot>>([]);
+
+    public Task<DeviceSnapshot?> FindAsync(Guid merchantId, Guid deviceId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<DeviceSnapshot?>(null);
 }

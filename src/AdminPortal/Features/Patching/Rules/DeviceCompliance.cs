@@ -1,5 +1,6 @@
 namespace AdminPortal.Features.Patching;
 
+[System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnumConverter<DeviceComplianceState>))]
 public enum DeviceComplianceState
 {
     /// <summary>Runs at least every required version.</summary>

@@ -1,6 +1,7 @@
 namespace AdminPortal.Features.Patching;
 
-/// <summary>What the terminal must do about enforcement, strongest last. Serialised by name in the check-in answer.</summary>
+/// <summary>What the terminal must do about enforcement, strongest last.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnumConverter<Enforcement>))]
 public enum Enforcement
 {
     None = 0,
@@ -12,9 +13,12 @@ public enum Enforcement
 /// <summary>A component the terminal should install (it runs less than <see cref="MinimumVersion"/>).</summary>
 public sealed record InstallInstruction(PatchComponent Component, string MinimumVersion, Guid? ReleaseId);
 
-/// <summary>The window in the store's zone plus the next (or current) opening as UTC instants.</summary>
+/// <summary>
+/// The window in the store's zone (days as lower-case English names, times as HH:mm:ss wall clock) plus the next
+/// (or current) opening as UTC instants, so a terminal without a time-zone database can simply compare instants.
+/// </summary>
 public sealed record EffectiveWindow(
-    IReadOnlyList<DayOfWeek> Days, TimeOnly Start, TimeOnly End, string TimeZone, bool OpenNow, DateTimeOffset? OpensAt, DateTimeOffset? ClosesAt);
+    IReadOnlyList<string> Days, TimeOnly Start, TimeOnly End, string TimeZone, bool OpenNow, DateTimeOffset? OpensAt, DateTimeOffset? ClosesAt);
 
 /// <summary>Where the device stands in the rollout.</summary>
 public sealed record EffectiveRing(int RingNumber, decimal RingPercent, bool DeviceInRing, bool Halted);
@@ -106,7 +110,7 @@ public static class EffectivePolicyResolver
         };
 
         var next = definition.Window.CurrentOrNext(now, zone);
-        var window = new EffectiveWindow(definition.Window.Days, definition.Window.Start, definition.Window.End, zone.Id,
+        var window = new EffectiveWindow(definition.Window.Days.Order().Select(d => d.ToString().ToLowerInvariant()).ToList(), definition.Window.Start, definition.Window.End, zone.Id,
             next?.Contains(now) == true, next?.OpensAt, next?.ClosesAt);
 
         var message = (offered, install.Count, enforcement) switch

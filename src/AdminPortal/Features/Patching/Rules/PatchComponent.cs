@@ -1,6 +1,7 @@
 namespace AdminPortal.Features.Patching;
 
 /// <summary>What a release updates on a terminal. Stored as its integer value: never renumber.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnumConverter<PatchComponent>))]
 public enum PatchComponent
 {
     Os = 1,
@@ -9,6 +10,7 @@ public enum PatchComponent
 }
 
 /// <summary>Vendor severity of a release; drives the default deadline (PCI DSS 6.3.3: critical within one month).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnumConverter<ReleaseSeverity>))]
 public enum ReleaseSeverity
 {
     Critical = 1,
@@ -18,6 +20,7 @@ public enum ReleaseSeverity
 }
 
 /// <summary>What happens to a terminal still below the required version once deadline and grace have passed.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnumConverter<OverdueAction>))]
 public enum OverdueAction
 {
     /// <summary>The terminal shows a notice and the portal flags it; payments continue.</summary>

@@ -14,6 +14,7 @@ public sealed record RolloutPlan(IReadOnlyList<decimal> RingPercents, TimeSpan S
     public bool IsLastRing(int ringIndex) => ringIndex >= RingPercents.Count - 1;
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnumConverter<RolloutPhase>))]
 public enum RolloutPhase
 {
     Running = 1,
