@@ -169,3 +169,39 @@ internal sealed class DefinitionComparer : IEqualityComparer<PolicyDefinition>
 
     public int GetHashCode(PolicyDefinition obj) => 0;
 }
+
+public sealed class PolicyConcurrencyTests
+{
+    [Theory, BothDatabases]
+    public async Task Two_people_acting_at_once_cannot_both_win(DatabaseProvider provider)
+    {
+        await using var bed = await PatchingTestBed.CreateAsync(provider);
+        var id = await bed.PendingPolicyAsync(bed.Bakery);
+        var bob = bed.OwnerOf(bed.Bakery, PatchingTestBed.Bob);
+        var carol = bed.OwnerOf(bed.Bakery, PatchingTestBed.Carol);
+
+        // Bob approves while Carol returns it to draft: one of them must find the policy already changed.
+        var outcomes = await Task.WhenAll(
+            Attempt(() => bed.Lifecycle.ApproveAndActivateAsync(bob, PatchingTestBed.Bob, id)),
+            Attempt(() => bed.Lifecycle.ReturnToDraftAsync(carol, PatchingTestBed.Carol, id, "Wrong deadline")));
+
+        Assert.Single(outcomes, o => o is null);
+        Assert.IsType<PatchingRuleException>(Assert.Single(outcomes, o => o is not null));
+        var policy = await bed.PolicyAsync(id);
+        Assert.Contains(policy.Status, new[] { PolicyStatus.Active, PolicyStatus.Draft });
+        Assert.Single(await bed.AuditOfAsync(bed.Bakery), a => a.Action is "policy.activated" or "policy.returned");
+    }
+
+    private static async Task<Exception?> Attempt(Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return null;
+        }
+        catch (PatchingRuleException error)
+        {
+            return error;
+        }
+    }
+}
