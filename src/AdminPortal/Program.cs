@@ -1,4 +1,5 @@
 using AdminPortal.Features.Audit;
+using AdminPortal.Features.Compliance;
 using AdminPortal.Features.Dashboard;
 using AdminPortal.Features.Merchants;
 using AdminPortal.Infrastructure;
@@ -11,6 +12,7 @@ builder.AddPortalInfrastructure();
 builder.AddAudit();
 builder.AddDashboard();
 builder.AddMerchants();
+builder.AddCompliance();
 
 var app = builder.Build();
 
@@ -22,6 +24,7 @@ if (PortalCommandLine.IsCommand(args))
 await app.MigrateDatabaseAsync();
 app.UsePortalInfrastructure();
 app.MapMerchants();
+app.MapCompliance();
 app.MapPortalShell();
 
 await app.RunAsync();
