@@ -23,6 +23,7 @@ public static class ComplianceModule
         services.AddComplianceEvidenceSource<AuditLogEvidenceSource>();
         services.AddComplianceEvidenceSource<AwarenessEvidenceSource>();
         services.AddPortalCommand<ExportSaqCommand>();
+        services.AddTransient<IDemoSeeder, ComplianceDemoSeeder>();
         services.AddNavItem(new NavItem("Compliance", "PCI DSS self-assessment", "compliance", Icons.Material.Filled.Policy, 10));
         services.AddNavItem(new NavItem("Compliance", "Security awareness", "compliance/awareness", Icons.Material.Filled.School, 20));
         return builder;

@@ -1,14 +1,14 @@
 namespace AdminPortal.Features.Compliance.Catalogue;
 
-/// <summary>How the merchant takes card payments: the few facts that decide which SAQ fits.</summary>
+/// <summary>How the merchant takes card payments: the few facts that decide which SAQ fits (settable: the start form binds to it).</summary>
 public sealed record PaymentEnvironment
 {
-    public bool StoresAccountDataElectronically { get; init; }
-    public bool AcceptsEcommerce { get; init; }
-    public bool UsesValidatedP2peSolution { get; init; }
-    public bool UsesValidatedSpocSolution { get; init; }
-    public bool UsesStandaloneIpTerminalsOnly { get; init; }
-    public bool PaymentSystemIsolatedFromOtherSystems { get; init; }
+    public bool StoresAccountDataElectronically { get; set; }
+    public bool AcceptsEcommerce { get; set; }
+    public bool UsesValidatedP2peSolution { get; set; }
+    public bool UsesValidatedSpocSolution { get; set; }
+    public bool UsesStandaloneIpTerminalsOnly { get; set; }
+    public bool PaymentSystemIsolatedFromOtherSystems { get; set; }
 }
 
 public sealed record EligibilityAdvice(string SaqCode, string Reason);
