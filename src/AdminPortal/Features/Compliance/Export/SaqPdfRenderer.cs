@@ -211,7 +211,7 @@ public sealed class SaqPdfRenderer
         flow.Paragraph($"Responses allowed in {model.Saq.Name}: {string.Join(", ", model.Saq.Responses.Select(r => r.Label()))}.", flow.Fonts.Small, colour: PdfColours.Muted);
         foreach (var section in model.Saq.Sections)
         {
-            flow.Heading(section.Title, flow.Fonts.H2, 60);
+            flow.Heading(section.Title, flow.Fonts.H2, 80);
             PdfTable.Draw(flow,
                 [new PdfColumn("Req.", 0.75), new PdfColumn("Requirement (summary)", 3.1), new PdfColumn("Response", 1.15), new PdfColumn("Explanation and evidence", 4)],
                 section.Requirements.Select(number =>

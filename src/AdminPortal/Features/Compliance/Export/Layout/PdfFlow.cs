@@ -79,7 +79,7 @@ public sealed class PdfFlow : IDisposable
     public void Space(double height) => Y = Math.Min(Y + height, Bottom);
 
     /// <summary>A heading kept together with at least <paramref name="keepWithNext"/> points of what follows it.</summary>
-    public void Heading(string text, XFont font, double keepWithNext = 40, XColor? colour = null)
+    public void Heading(string text, XFont font, double keepWithNext = 72, XColor? colour = null)
     {
         var lines = Wrap.Lines(text, font, Width);
         var lineHeight = font.GetHeight() * 1.1;

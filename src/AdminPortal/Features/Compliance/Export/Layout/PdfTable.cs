@@ -25,8 +25,8 @@ public static class PdfTable
         var headerLines = columns.Select((c, i) => flow.Wrap.Lines(c.Header, headerFont, widths[i] - 2 * Padding)).ToArray();
         var headerHeight = headerLines.Max(l => l.Count) * headerFont.GetHeight() * 1.15 + 2 * Padding;
 
-        // The header must come with at least one line of the first row.
-        flow.EnsureSpace(headerHeight + lineHeight + 2 * Padding);
+        // The header must come with the start of the first row (up to three lines), never alone at a page foot.
+        flow.EnsureSpace(headerHeight + 3 * lineHeight + 2 * Padding);
         DrawHeader(flow, headerLines, widths, headerFont, headerHeight);
         var index = 0;
         foreach (var row in rows)
