@@ -172,7 +172,7 @@ public sealed class SaqPdfRenderer
                 ("Signatory", a.AttesterName ?? ""),
                 ("Title", a.AttesterTitle ?? ""),
                 ("Date", a.AttestationDate?.ToString("yyyy-MM-dd") ?? ""),
-                ("Confirmed in the portal", $"{a.AttestedAt:yyyy-MM-dd HH:mm} UTC with step-up authentication"),
+                ("Recorded in the portal", $"{a.AttestedAt:yyyy-MM-dd HH:mm} UTC"),
             ]
             :
             [
