@@ -3,6 +3,7 @@ using AdminPortal.Features.Compliance.Awareness;
 using AdminPortal.Features.Compliance.Catalogue;
 using AdminPortal.Features.Compliance.Evidence;
 using AdminPortal.Features.Compliance.Export;
+using AdminPortal.Features.Compliance.Pages;
 using AdminPortal.Infrastructure.CommandLine;
 using AdminPortal.Infrastructure.Shell;
 using MudBlazor;
@@ -25,6 +26,7 @@ public static class ComplianceModule
         services.AddPortalCommand<ExportSaqCommand>();
         services.AddTransient<IDemoSeeder, ComplianceDemoSeeder>();
         services.AddNavItem(new NavItem("Compliance", "PCI DSS self-assessment", "compliance", Icons.Material.Filled.Policy, 10));
+        services.AddDashboardCard<ComplianceCard>("PCI DSS self-assessment", order: 40);
         services.AddNavItem(new NavItem("Compliance", "Security awareness", "compliance/awareness", Icons.Material.Filled.School, 20));
         return builder;
     }

@@ -313,7 +313,10 @@ public sealed class AssessmentStore(IDbConnectionFactory db, IAuditLog audit, Ti
 
     internal async Task<SaqAssessment> LoadForWriteAsync(DbConnection connection, DbTransaction tx, AccessScope scope, Guid id, CancellationToken ct)
     {
-        var row = await LoadAsync(connection, tx, id, ct);
+        // PostgreSQL: lock the row so concurrent steps (an answer saved while another person submits) run one after
+        // the other and each sees the status the other left. SQLite serialises writers on its own.
+        var row = await connection.QuerySingleOrDefaultAsync<SaqAssessment>(new CommandDefinition(
+            $"SELECT {AssessmentColumns} FROM saq_assessments WHERE id = @id{(db.Dialect.IsPostgres ? " FOR UPDATE" : "")}", new { id }, tx, cancellationToken: ct));
         if (row is null || !scope.CanSee(row.MerchantId))
         {
             throw new AssessmentNotFoundException();
