@@ -39,7 +39,10 @@ public abstract class CompliancePageBase : ComponentBase
         var provider = Services.GetService<IAccessScopeProvider>();
         ScopeConfigured = provider is not null;
         Scope = provider is null ? AccessScope.Nobody : await provider.GetAsync(User);
-        VisibleMerchants = (await MerchantDirectory.ListMerchantsAsync()).Where(m => Scope.CanSee(m.Id)).ToList();
+        // Nobody sees nothing: don't even read the merchant list.
+        VisibleMerchants = Scope.MerchantIds is { Count: 0 }
+            ? []
+            : (await MerchantDirectory.ListMerchantsAsync()).Where(m => Scope.CanSee(m.Id)).ToList();
     }
 
     protected bool IsOfficer(Guid merchantId) => Scope.Has(merchantId, MerchantRole.ComplianceOfficer);
