@@ -1,6 +1,7 @@
 using AdminPortal.Features.Accounts;
 using AdminPortal.Features.Accounts.Entra;
 using AdminPortal.Features.Audit;
+using AdminPortal.Features.Compliance;
 using AdminPortal.Features.Dashboard;
 using AdminPortal.Features.Merchants;
 using AdminPortal.Features.Patching;
@@ -17,6 +18,7 @@ builder.AddAudit();
 builder.AddDashboard();
 builder.AddMerchants();
 builder.AddPatching();
+builder.AddCompliance();
 
 var app = builder.Build();
 
@@ -32,6 +34,7 @@ app.MapAccounts();
 app.MapEntraSignIn();
 app.MapMerchants();
 app.MapPatching();
+app.MapCompliance();
 app.MapPortalShell();
 
 await app.RunAsync();
