@@ -29,9 +29,10 @@ public sealed class DeviceApiHarness : IAsyncDisposable
 
     public static readonly AccessScope Admin = AccessScope.PlatformAdmin(Guid.NewGuid());
 
-    public static async Task<DeviceApiHarness> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<DeviceApiHarness> StartAsync(
+        DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
-        var portal = await PortalHost.StartAsync(provider, settings);
+        var portal = await PortalHost.StartAsync(provider, settings, configureServices);
         var (merchant, store) = await AddMerchantAsync(portal.GetService<MerchantDirectory>(), "A");
         return new DeviceApiHarness(portal, merchant, store);
     }

@@ -1,8 +1,13 @@
 using AdminPortal.Features.Devices.Api;
+using AdminPortal.Features.Devices.Bulk;
 using AdminPortal.Features.Devices.CheckIns;
 using AdminPortal.Features.Devices.Commands;
 using AdminPortal.Features.Devices.Enrollment;
 using AdminPortal.Features.Devices.Monitoring;
+using AdminPortal.Features.Devices.Pages;
+using AdminPortal.Infrastructure.CommandLine;
+using AdminPortal.Infrastructure.Shell;
+using MudBlazor;
 
 namespace AdminPortal.Features.Devices;
 
@@ -13,6 +18,7 @@ public static class DevicesModule
         var services = builder.Services;
         services.AddOptions<DeviceOptions>().Bind(builder.Configuration.GetSection(DeviceOptions.SectionName));
         services.AddSingleton<DeviceCredentials>();
+        services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<DeviceRateLimiter>();
         services.AddSingleton<DeviceRequestReader>();
         services.AddSingleton<StoreLocations>();
@@ -26,6 +32,11 @@ public static class DevicesModule
         services.AddSingleton<DeviceHealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceHealthMonitor>());
         services.AddDeviceApiDocumentation();
+        services.AddPortalCommand<EnrollmentCodeCommand>();
+        services.AddTransient<IDemoSeeder, DevicesDemoSeeder>();
+        services.AddNavItem(new NavItem("Estate", "Devices", "devices", Icons.Material.Filled.PointOfSale, 20));
+        services.AddNavItem(new NavItem("Estate", "Enroll terminals", "devices/enrollment", Icons.Material.Filled.QrCode2, 21));
+        services.AddDashboardCard<DevicesCard>("Terminals", order: 10);
         return builder;
     }
 
@@ -33,6 +44,7 @@ public static class DevicesModule
     {
         app.MapDeviceApi();
         app.MapDeviceApiDocumentation();
+        app.MapDeviceExport();
         return app;
     }
 }
