@@ -26,6 +26,7 @@ public static class CardNumberDetector
             }
 
             // A maximal run of digits where single separators may sit between digits ("4111 1111-1111 1111").
+            var start = i;
             var count = 0;
             while (i < text.Length)
             {
@@ -51,7 +52,10 @@ public static class CardNumberDetector
 
             // Longer runs (ids, timestamps in digits) are not card numbers; testing windows inside them would flag
             // one in ten of them by chance.
-            if (count is >= MinDigits and <= MaxDigits && PassesLuhn(digits[..count]))
+            // Digits of a decimal number (a coordinate such as 52.520012345678901) are not a card number either.
+            var isDecimal = (start >= 2 && text[start - 1] == '.' && char.IsAsciiDigit(text[start - 2]))
+                            || (i + 1 < text.Length && text[i] == '.' && char.IsAsciiDigit(text[i + 1]));
+            if (count is >= MinDigits and <= MaxDigits && !isDecimal && PassesLuhn(digits[..count]))
             {
                 return true;
             }

@@ -34,6 +34,8 @@ public static class DevicesModule
         services.AddDeviceApiDocumentation();
         services.AddPortalCommand<EnrollmentCodeCommand>();
         services.AddTransient<IDemoSeeder, DevicesDemoSeeder>();
+        services.AddSingleton<Simulator.TerminalSimulation>();
+        services.AddPortalCommand<Simulator.SimulateCommand>();
         services.AddNavItem(new NavItem("Estate", "Devices", "devices", Icons.Material.Filled.PointOfSale, 20));
         services.AddNavItem(new NavItem("Estate", "Enroll terminals", "devices/enrollment", Icons.Material.Filled.QrCode2, 21));
         services.AddDashboardCard<DevicesCard>("Terminals", order: 10);
