@@ -16,6 +16,9 @@ namespace AdminPortal.IntegrationTests.Devices;
 
 public sealed class OfflineDetectionTests
 {
+    // These tests build the services by hand, without the portal host that registers the Merchants JSON column.
+    static OfflineDetectionTests() => DapperTypeHandlers.AddJson<OpeningHours>();
+
     [Theory, BothDatabases]
     public async Task Three_missed_intervals_mean_offline_once_and_the_next_check_in_brings_it_back(DatabaseProvider provider)
     {
@@ -34,8 +37,16 @@ public sealed class OfflineDetectionTests
         var identity = new DeviceIdentity(merchant.Id, device.DeviceId, store.Id, "SN-1", DeviceStatus.Active, 60);
         var processor = new CheckInProcessor(connections, audit, options);
         var monitor = new DeviceHealthMonitor(connections, live, clock, options, NullLogger<DeviceHealthMonitor>.Instance);
-        var changes = new List<DeviceChange>();
-        using var subscription = live.Subscribe<DeviceChanged>(null, c => { lock (changes) { changes.Add(c.Change); } return Task.CompletedTask; });
+        var wentOffline = new TaskCompletionSource<DeviceChanged>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = live.Subscribe<DeviceChanged>(null, c =>
+        {
+            if (c.Change == DeviceChange.WentOffline)
+            {
+                wentOffline.TrySetResult(c);
+            }
+
+            return Task.CompletedTask;
+        });
         var report = new CheckInReport("A10", "F1", "1.0", 90, "wifi", true, null, null, null, TamperState.Ok, null, null, null);
         async Task CheckInAsync()
         {
@@ -67,8 +78,8 @@ public sealed class OfflineDetectionTests
             Assert.True(await connection.ExecuteScalarAsync<bool>("SELECT is_online FROM devices"));
         }
 
-        // Live updates are delivered off the publisher's thread: wait for the one that matters.
-        await WaitUntilAsync(() => { lock (changes) { return changes.Contains(DeviceChange.WentOffline); } });
+        // Live updates are delivered off the publisher's thread.
+        Assert.Equal(device.DeviceId, (await wentOffline.Task.WaitAsync(TimeSpan.FromSeconds(10))).DeviceId);
     }
 
     [Theory, BothDatabases]
@@ -99,14 +110,5 @@ public sealed class OfflineDetectionTests
         Assert.Equal(0, before.CommandsExpired);
         Assert.Equal(1, after.CommandsExpired);
         Assert.Equal((AckResult.Conflict, DeviceCommandStatus.Expired), (result, status));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

@@ -28,3 +28,16 @@ public sealed class DeviceSecretsTests
         Assert.Equal(code[^4..], DeviceSecrets.CodeHint(code));
     }
 }
+
+public sealed class EnrollmentQrCodeTests
+{
+    [Fact]
+    public void A_code_becomes_a_png_data_url()
+    {
+        var url = AdminPortal.Features.Devices.Enrollment.EnrollmentQrCode.DataUrl("ABCD-EFGH-JKMN");
+
+        Assert.StartsWith("data:image/png;base64,", url);
+        var png = Convert.FromBase64String(url["data:image/png;base64,".Length..]);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+    }
+}
