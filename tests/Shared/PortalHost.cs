@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 
 namespace AdminPortal.Testing;
 
@@ -15,10 +16,13 @@ public sealed class PortalHost : WebApplicationFactory<Program>
     private readonly TestDatabase _database;
     private readonly Dictionary<string, string?> _settings;
 
-    private PortalHost(TestDatabase database, Dictionary<string, string?> settings)
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    private PortalHost(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? configureServices)
     {
         _database = database;
         _settings = settings;
+        _configureServices = configureServices;
     }
 
     public DatabaseProvider Provider => _database.Provider;
@@ -27,8 +31,12 @@ public sealed class PortalHost : WebApplicationFactory<Program>
 
     public Uri BaseAddress { get; private set; } = default!;
 
-    /// <summary>Starts the portal; <paramref name="settings"/> override configuration keys (e.g. "Accounts:IdleTimeout").</summary>
-    public static async Task<PortalHost> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts the portal; <paramref name="settings"/> override configuration keys (e.g. "Accounts:IdleTimeout");
+    /// <paramref name="configureServices"/> runs after the portal's own registrations (test doubles).
+    /// </summary>
+    public static async Task<PortalHost> StartAsync(
+        DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var all = new Dictionary<string, string?>(database.Settings);
@@ -37,7 +45,7 @@ public sealed class PortalHost : WebApplicationFactory<Program>
             all[key] = value;
         }
 
-        var host = new PortalHost(database, all);
+        var host = new PortalHost(database, all, configureServices);
         host.UseKestrel(0);
         host.StartServer();
         var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -63,6 +71,11 @@ public sealed class PortalHost : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_configureServices is not null)
+        {
+            builder.ConfigureTestServices(_configureServices);
         }
     }
 

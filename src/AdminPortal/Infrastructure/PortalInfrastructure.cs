@@ -1,6 +1,7 @@
 using AdminPortal.Components;
 using AdminPortal.Infrastructure.CommandLine;
 using AdminPortal.Infrastructure.Database;
+using AdminPortal.Infrastructure.LiveUpdates;
 using AdminPortal.Infrastructure.Operations;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -22,6 +23,7 @@ public static class PortalInfrastructure
         }
 
         builder.Services.AddPortalDatabase(builder.Configuration);
+        builder.Services.AddLiveUpdates();
         builder.Services.AddPortalCommand<MigrateCommand>();
         builder.Services.AddPortalCommand<SeedDemoCommand>();
 

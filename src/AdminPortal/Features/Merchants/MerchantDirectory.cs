@@ -99,6 +99,16 @@ public sealed class MerchantDirectory(IDbConnectionFactory db, TimeProvider cloc
         return new EstateSummary((int)row.Merchants, (int)row.Stores, (int)row.Countries);
     }
 
+    /// <summary>
+    /// Every merchant, for system work with no person behind it (seeding, command line, the device API, scoring).
+    /// Pages and answers to people use the scoped overload, or filter with <see cref="AccessScope.CanSee"/> at once.
+    /// </summary>
+    public async Task<IReadOnlyList<Merchant>> ListMerchantsAsync(CancellationToken ct = default) =>
+        await ListMerchantsAsync(AccessScope.PlatformAdmin(Guid.Empty, "system"), null, ct);
+
+    /// <summary>Stores of a merchant for system work; see <see cref="ListStoresUnscopedAsync"/>.</summary>
+    public Task<IReadOnlyList<Store>> ListStoresAsync(Guid merchantId, CancellationToken ct = default) => ListStoresUnscopedAsync(merchantId, ct);
+
     /// <summary>System write for seeders and tests: creates the merchant unless its merchant number exists; returns it.</summary>
     public async Task<Merchant> EnsureMerchantAsync(string merchantNumber, string name, string country, int pciLevel, string saqType, CancellationToken ct = default)
     {

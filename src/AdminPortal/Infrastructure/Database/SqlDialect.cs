@@ -27,4 +27,27 @@ public sealed class SqlDialect
 
     /// <summary>Insert that does nothing when the conflict target already exists (both dialects share this syntax).</summary>
     public static string OnConflictDoNothing(string conflictColumns) => $"ON CONFLICT ({conflictColumns}) DO NOTHING";
+
+    /// <summary>
+    /// "Starts with" that an index on the column serves: PostgreSQL LIKE over a text_pattern_ops index, SQLite GLOB
+    /// (case-sensitive, so its binary-collation index applies). Bind the value made by <see cref="PrefixPattern"/>.
+    /// </summary>
+    public string StartsWith(string column, string parameter) => IsPostgres ? $"{column} LIKE @{parameter}" : $"{column} GLOB @{parameter}";
+
+    /// <summary>The pattern for <see cref="StartsWith"/>: the prefix with its wildcards escaped.</summary>
+    public string PrefixPattern(string prefix)
+    {
+        if (IsPostgres)
+        {
+            return prefix.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+        }
+
+        var escaped = new System.Text.StringBuilder(prefix.Length + 1);
+        foreach (var c in prefix)
+        {
+            escaped.Append(c is '*' or '?' or '[' ? $"[{c}]" : c.ToString());
+        }
+
+        return escaped.Append('*').ToString();
+    }
 }

@@ -1,0 +1,220 @@
+using AdminPortal.Features.Devices.Commands;
+using AdminPortal.Features.Merchants.Access;
+using AdminPortal.Infrastructure.Database;
+using Dapper;
+
+namespace AdminPortal.Features.Devices;
+
+public enum DeviceSort
+{
+    LastSeen,
+    Serial,
+    Model,
+    Status,
+    AppVersion,
+    Battery,
+}
+
+/// <summary>Filters of the device list; every one is optional and served by an index that starts with merchant_id.</summary>
+public sealed record DeviceQuery
+{
+    public Guid? MerchantId { get; init; }
+    public Guid? StoreId { get; init; }
+    public string? Model { get; init; }
+    public DeviceStatus? Status { get; init; }
+    public bool? Online { get; init; }
+    public TamperState? Tamper { get; init; }
+    public string? OsVersion { get; init; }
+    public string? AppVersion { get; init; }
+    public DateTimeOffset? LastSeenBefore { get; init; }
+
+    /// <summary>Serial number prefix (case-insensitive: serials are stored upper-case).</summary>
+    public string? Search { get; init; }
+
+    public DeviceSort Sort { get; init; } = DeviceSort.LastSeen;
+    public bool Descending { get; init; } = true;
+    public int Skip { get; init; }
+    public int Take { get; init; } = 25;
+}
+
+public sealed record DevicePage(IReadOnlyList<DeviceListItem> Rows, long Total);
+
+public sealed class CountBy
+{
+    public required string Name { get; init; }
+    public long Count { get; init; }
+}
+
+public sealed record DeviceSummary(long Total, long Online, long Offline, long Tampered, long OpenAlerts, IReadOnlyList<CountBy> ByModel, IReadOnlyList<CountBy> ByAppVersion);
+
+/// <summary>
+/// Reads devices for the portal and for other slices (Patching, Fraud, Incidents). Every method takes the reader's
+/// <see cref="AccessScope"/>: a device outside it does not exist for them.
+/// </summary>
+public sealed class DeviceDirectory(IDbConnectionFactory db)
+{
+    private const string ListColumns =
+        "merchant_id AS MerchantId, id AS Id, store_id AS StoreId, serial_number AS SerialNumber, model AS Model, status AS Status, " +
+        "os_version AS OsVersion, firmware_version AS FirmwareVersion, app_version AS AppVersion, battery_percent AS BatteryPercent, " +
+        "tamper_state AS TamperState, is_online AS IsOnline, last_seen_at AS LastSeenAt";
+
+    private const string DetailColumns =
+        "merchant_id AS MerchantId, id AS Id, store_id AS StoreId, serial_number AS SerialNumber, model AS Model, manufacturer AS Manufacturer, " +
+        "status AS Status, os_version AS OsVersion, firmware_version AS FirmwareVersion, app_version AS AppVersion, battery_percent AS BatteryPercent, " +
+        "network_type AS NetworkType, network_encrypted AS NetworkEncrypted, latitude AS Latitude, longitude AS Longitude, " +
+        "location_accuracy_m AS LocationAccuracyMeters, distance_from_store_m AS DistanceFromStoreMeters, tamper_state AS TamperState, " +
+        "tamper_detail AS TamperDetail, rooted AS Rooted, p2pe_keys_loaded AS P2peKeysLoaded, check_in_interval_seconds AS CheckInIntervalSeconds, " +
+        "is_online AS IsOnline, enrolled_at AS EnrolledAt, last_seen_at AS LastSeenAt, created_at AS CreatedAt";
+
+    public async Task<DevicePage> SearchAsync(AccessScope scope, DeviceQuery query, CancellationToken ct = default)
+    {
+        var scopeFilter = DeviceAccess.MerchantFilter(scope, query.MerchantId, db.Dialect);
+        if (scopeFilter is null)
+        {
+            return new DevicePage([], 0);
+        }
+
+        var where = new List<string> { scopeFilter.Sql };
+        var parameters = new DynamicParameters(scopeFilter.Parameters);
+        void Add(string condition, string name, object? value)
+        {
+            where.Add(condition);
+            parameters.Add(name, value);
+        }
+
+        if (query.StoreId is { } storeId) Add("store_id = @storeId", "storeId", storeId);
+        if (Clean(query.Model) is { } model) Add("model = @model", "model", model);
+        if (query.Status is { } status) Add("status = @status", "status", (int)status);
+        if (query.Online is { } online) Add("is_online = @online", "online", online);
+        if (query.Tamper is { } tamper) Add("tamper_state = @tamper", "tamper", (int)tamper);
+        if (Clean(query.OsVersion) is { } os) Add("os_version = @osVersion", "osVersion", os);
+        if (Clean(query.AppVersion) is { } app) Add("app_version = @appVersion", "appVersion", app);
+        if (query.LastSeenBefore is { } before) Add("(last_seen_at < @lastSeenBefore OR last_seen_at IS NULL)", "lastSeenBefore", before);
+        if (Clean(query.Search) is { } search)
+        {
+            Add(db.Dialect.StartsWith("serial_number", "serialPrefix"), "serialPrefix", db.Dialect.PrefixPattern(search.ToUpperInvariant()));
+        }
+
+        var filter = string.Join(" AND ", where);
+        var order = OrderBy(query.Sort, query.Descending);
+        parameters.Add("take", Math.Clamp(query.Take, 1, 500));
+        parameters.Add("skip", Math.Max(query.Skip, 0));
+
+        await using var connection = await db.OpenAsync(ct);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM devices WHERE {filter}", parameters, cancellationToken: ct));
+        var rows = await connection.QueryAsync<DeviceListItem>(new CommandDefinition(
+            $"SELECT {ListColumns} FROM devices WHERE {filter} ORDER BY {order} LIMIT @take OFFSET @skip", parameters, cancellationToken: ct));
+        return new DevicePage(rows.AsList(), total);
+    }
+
+    public async Task<Device?> GetAsync(AccessScope scope, Guid deviceId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var device = await connection.QuerySingleOrDefaultAsync<Device>(new CommandDefinition(
+            $"SELECT {DetailColumns} FROM devices WHERE id = @deviceId", new { deviceId }, cancellationToken: ct));
+        return device is not null && scope.CanSee(device.MerchantId) ? device : null;
+    }
+
+    public async Task<IReadOnlyList<DeviceCheckInRecord>> ListCheckInsAsync(AccessScope scope, Guid merchantId, Guid deviceId, int take = 20, CancellationToken ct = default)
+    {
+        if (!scope.CanSee(merchantId))
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<DeviceCheckInRecord>(new CommandDefinition(
+            """
+            SELECT id AS Id, received_at AS ReceivedAt, os_version AS OsVersion, firmware_version AS FirmwareVersion, app_version AS AppVersion,
+                   battery_percent AS BatteryPercent, network_type AS NetworkType, network_encrypted AS NetworkEncrypted,
+                   latitude AS Latitude, longitude AS Longitude, tamper_state AS TamperState, tamper_detail AS TamperDetail, rooted AS Rooted
+            FROM device_check_ins WHERE merchant_id = @merchantId AND device_id = @deviceId
+            ORDER BY received_at DESC LIMIT @take
+            """, new { merchantId, deviceId, take }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    public async Task<IReadOnlyList<DeviceCommand>> ListCommandsAsync(AccessScope scope, Guid merchantId, Guid deviceId, int take = 20, CancellationToken ct = default)
+    {
+        if (!scope.CanSee(merchantId))
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<DeviceCommand>(new CommandDefinition(
+            """
+            SELECT merchant_id AS MerchantId, id AS Id, device_id AS DeviceId, type AS Type, status AS Status, issued_by_id AS IssuedById,
+                   issued_by_name AS IssuedByName, issued_at AS IssuedAt, expires_at AS ExpiresAt, delivered_at AS DeliveredAt,
+                   completed_at AS CompletedAt, result_detail AS ResultDetail
+            FROM device_commands WHERE merchant_id = @merchantId AND device_id = @deviceId
+            ORDER BY issued_at DESC LIMIT @take
+            """, new { merchantId, deviceId, take }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    public async Task<IReadOnlyList<DeviceAlert>> ListAlertsAsync(AccessScope scope, Guid merchantId, Guid deviceId, int take = 50, CancellationToken ct = default)
+    {
+        if (!scope.CanSee(merchantId))
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<DeviceAlert>(new CommandDefinition(
+            """
+            SELECT merchant_id AS MerchantId, id AS Id, device_id AS DeviceId, kind AS Kind, detail AS Detail, raised_at AS RaisedAt,
+                   resolved_at AS ResolvedAt, resolved_by AS ResolvedBy
+            FROM device_alerts WHERE merchant_id = @merchantId AND device_id = @deviceId
+            ORDER BY raised_at DESC LIMIT @take
+            """, new { merchantId, deviceId, take }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>Figures for the dashboard: enrolled devices (not pending, retired or wiped) of the merchants in scope.</summary>
+    public async Task<DeviceSummary> SummariseAsync(AccessScope scope, CancellationToken ct = default)
+    {
+        var scopeFilter = DeviceAccess.MerchantFilter(scope, null, db.Dialect);
+        if (scopeFilter is null)
+        {
+            return new DeviceSummary(0, 0, 0, 0, 0, [], []);
+        }
+
+        var live = $"{scopeFilter.Sql} AND status IN (1, 2, 3)";
+        await using var connection = await db.OpenAsync(ct);
+        var counts = await connection.QuerySingleAsync<(long Total, long Online, long Tampered)>(new CommandDefinition(
+            $"""
+            SELECT count(*) AS Total,
+                   coalesce(sum(CASE WHEN is_online = @online THEN 1 ELSE 0 END), 0) AS Online,
+                   coalesce(sum(CASE WHEN tamper_state = 1 THEN 1 ELSE 0 END), 0) AS Tampered
+            FROM devices WHERE {live}
+            """, new DynamicParameters(scopeFilter.Parameters).With("online", true), cancellationToken: ct));
+        var openAlerts = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT count(*) FROM device_alerts WHERE {scopeFilter.Sql} AND resolved_at IS NULL", scopeFilter.Parameters, cancellationToken: ct));
+        var byModel = await connection.QueryAsync<CountBy>(new CommandDefinition(
+            $"SELECT coalesce(model, '(unknown)') AS Name, count(*) AS Count FROM devices WHERE {live} GROUP BY model ORDER BY count(*) DESC LIMIT 5",
+            scopeFilter.Parameters, cancellationToken: ct));
+        var byVersion = await connection.QueryAsync<CountBy>(new CommandDefinition(
+            $"SELECT coalesce(app_version, '(unknown)') AS Name, count(*) AS Count FROM devices WHERE {live} GROUP BY app_version ORDER BY count(*) DESC LIMIT 5",
+            scopeFilter.Parameters, cancellationToken: ct));
+        return new DeviceSummary(counts.Total, counts.Online, counts.Total - counts.Online, counts.Tampered, openAlerts, byModel.AsList(), byVersion.AsList());
+    }
+
+    private static string OrderBy(DeviceSort sort, bool descending)
+    {
+        var column = sort switch
+        {
+            DeviceSort.Serial => "serial_number",
+            DeviceSort.Model => "model",
+            DeviceSort.Status => "status",
+            DeviceSort.AppVersion => "app_version",
+            DeviceSort.Battery => "battery_percent",
+            _ => "last_seen_at",
+        };
+
+        // The id breaks ties so that paging is stable.
+        return $"{column} {(descending ? "DESC" : "ASC")}, id";
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

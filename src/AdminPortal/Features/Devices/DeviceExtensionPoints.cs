@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Components;
+
+namespace AdminPortal.Features.Devices;
+
+/// <summary>
+/// A panel of a higher slice (Patching, Fraud, Incidents) on the device page. The component receives the parameters
+/// <c>[Parameter] public Guid DeviceId</c> and <c>[Parameter] public Guid MerchantId</c>; the device page has already
+/// checked that the person may see that device.
+/// </summary>
+public sealed record DevicePanel(string Title, Type Component, int Order);
+
+/// <summary>What a terminal reported at a check-in, as other slices learn of it.</summary>
+public sealed record DeviceCheckInNotice(
+    Guid MerchantId,
+    Guid DeviceId,
+    Guid StoreId,
+    DateTimeOffset ReceivedAt,
+    string OsVersion,
+    string FirmwareVersion,
+    string AppVersion,
+    TamperState TamperState,
+    bool? Rooted);
+
+/// <summary>
+/// Answers the <c>patchPolicy</c> of a check-in response. The Patching slice implements it; with none registered the
+/// device API answers <c>"patchPolicy": null</c>, which the contract defines as "no policy applies".
+/// The returned object is serialised as JSON (camelCase) as it is.
+/// </summary>
+public interface IDevicePolicyProvider
+{
+    Task<object?> GetEffectivePolicyAsync(DeviceCheckInNotice checkIn, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Learns of every committed check-in (versions, tamper state), after the terminal's answer is durable. Runs outside
+/// the request's transaction; a failing observer is logged and does not fail the check-in. Keep it fast: it runs on
+/// the check-in path.
+/// </summary>
+public interface IDeviceCheckInObserver
+{
+    Task OnCheckInAsync(DeviceCheckInNotice checkIn, CancellationToken cancellationToken);
+}
+
+/// <summary>Published on the merchant's live-update topic whenever a device changes in a way a page shows.</summary>
+public sealed record DeviceChanged(Guid MerchantId, Guid DeviceId, DeviceChange Change);
+
+public enum DeviceChange
+{
+    Enrolled,
+    WentOffline,
+    CameOnline,
+    AlertRaised,
+    AlertResolved,
+    CommandChanged,
+    StatusChanged,
+}
+
+public static class DeviceExtensionRegistration
+{
+    /// <summary>Shows <typeparamref name="TComponent"/> on every device page, ordered by <paramref name="order"/>.</summary>
+    public static IServiceCollection AddDevicePanel<TComponent>(this IServiceCollection services, string title, int order)
+        where TComponent : IComponent =>
+        services.AddSingleton(new DevicePanel(title, typeof(TComponent), order));
+}

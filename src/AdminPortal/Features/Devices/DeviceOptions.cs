@@ -1,0 +1,38 @@
+namespace AdminPortal.Features.Devices;
+
+/// <summary>The <c>Devices</c> configuration section.</summary>
+public sealed class DeviceOptions
+{
+    public const string SectionName = "Devices";
+
+    /// <summary>How often a terminal should check in; three missed intervals mean offline.</summary>
+    public int CheckInIntervalSeconds { get; set; } = 300;
+
+    public int MissedCheckInsBeforeOffline { get; set; } = 3;
+
+    /// <summary>Lifetime of an enrollment code unless the creator says otherwise.</summary>
+    public int EnrollmentCodeHours { get; set; } = 24;
+
+    /// <summary>A queued command not acknowledged by then is expired.</summary>
+    public int CommandLifetimeHours { get; set; } = 72;
+
+    /// <summary>A device reporting a position farther than this from its store (beyond its accuracy) raises an alert.</summary>
+    public double FarFromStoreMeters { get; set; } = 5000;
+
+    /// <summary>Largest accepted device API request body; larger ones get 413.</summary>
+    public int MaxRequestBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Requests one terminal may make per minute (burst included); more get 429.</summary>
+    public int RequestsPerMinutePerDevice { get; set; } = 60;
+
+    /// <summary>Enrollment attempts per minute from one network address (codes are guessable only by brute force).</summary>
+    public int EnrollmentsPerMinutePerAddress { get; set; } = 30;
+
+    /// <summary>How often the background monitor looks for offline devices and expired commands.</summary>
+    public int MonitorIntervalSeconds { get; set; } = 30;
+
+    /// <summary>Most check-ins written in one transaction (group commit).</summary>
+    public int CheckInBatchSize { get; set; } = 256;
+
+    public TimeSpan OfflineAfter(int intervalSeconds) => TimeSpan.FromSeconds((double)intervalSeconds * MissedCheckInsBeforeOffline);
+}

@@ -1,0 +1,118 @@
+using AdminPortal.Infrastructure.Database;
+using AdminPortal.Infrastructure.LiveUpdates;
+using Dapper;
+using Microsoft.Extensions.Options;
+
+namespace AdminPortal.Features.Devices.Monitoring;
+
+/// <summary>
+/// Finds devices that missed their check-ins (three intervals by default) and commands nobody acknowledged in time.
+/// Several portal instances may sweep at once: each update is conditional, so a device goes offline (and gets its
+/// alert) once.
+/// </summary>
+public sealed class DeviceHealthMonitor(
+    IDbConnectionFactory db, ILiveUpdates live, TimeProvider clock, IOptions<DeviceOptions> options, ILogger<DeviceHealthMonitor> logger)
+    : BackgroundService
+{
+    private const int SweepBatch = 500;
+
+    private const string FindOverdue =
+        """
+        SELECT merchant_id AS MerchantId, id AS Id, serial_number AS SerialNumber, last_seen_at AS LastSeenAt
+        FROM devices WHERE is_online = @online AND offline_after < @now
+        ORDER BY offline_after
+        LIMIT @take
+        """;
+
+    private const string MarkOffline =
+        """
+        UPDATE devices SET is_online = @offline, updated_at = @now
+        WHERE merchant_id = @MerchantId AND id = @Id AND is_online = @online AND offline_after < @now
+        """;
+
+    private const string InsertOfflineAlert =
+        """
+        INSERT INTO device_alerts (merchant_id, id, device_id, kind, detail, raised_at)
+        VALUES (@MerchantId, @alertId, @Id, @kind, @detail, @now)
+        """;
+
+    private const string ExpireCommands =
+        """
+        UPDATE device_commands SET status = 4, completed_at = @now, result_detail = 'Not acknowledged before it expired.'
+        WHERE status IN (0, 1) AND expires_at <= @now
+        """;
+
+    public sealed record SweepResult(IReadOnlyList<Guid> WentOffline, int CommandsExpired);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.MonitorIntervalSeconds), clock);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "The device health sweep failed; it runs again in {Seconds} s", options.Value.MonitorIntervalSeconds);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One sweep at the clock's current time; public so tests drive it with a fake clock.</summary>
+    public async Task<SweepResult> SweepAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var wentOffline = new List<Guid>();
+        await using var connection = await db.OpenAsync(ct);
+        while (true)
+        {
+            var overdue = (await connection.QueryAsync<OverdueDevice>(new CommandDefinition(
+                FindOverdue, new { online = true, now, take = SweepBatch }, cancellationToken: ct))).AsList();
+            foreach (var device in overdue)
+            {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                var changed = await connection.ExecuteAsync(new CommandDefinition(
+                    MarkOffline, new { device.MerchantId, device.Id, offline = false, online = true, now }, transaction, cancellationToken: ct));
+                if (changed == 1)
+                {
+                    var detail = $"missed its check-ins; last seen {device.LastSeenAt:yyyy-MM-dd HH:mm} UTC.";
+                    await connection.ExecuteAsync(new CommandDefinition(InsertOfflineAlert, new
+                    {
+                        device.MerchantId, alertId = Guid.NewGuid(), device.Id, kind = (int)DeviceAlertKind.Offline, detail, now,
+                    }, transaction, cancellationToken: ct));
+                    wentOffline.Add(device.Id);
+                }
+
+                await transaction.CommitAsync(ct);
+                if (changed == 1)
+                {
+                    live.Publish(device.MerchantId, new DeviceChanged(device.MerchantId, device.Id, DeviceChange.WentOffline));
+                }
+            }
+
+            if (overdue.Count < SweepBatch)
+            {
+                break;
+            }
+        }
+
+        var expired = await connection.ExecuteAsync(new CommandDefinition(ExpireCommands, new { now }, cancellationToken: ct));
+        if (wentOffline.Count > 0 || expired > 0)
+        {
+            logger.LogInformation("Device sweep: {Offline} devices went offline, {Expired} commands expired", wentOffline.Count, expired);
+        }
+
+        return new SweepResult(wentOffline, expired);
+    }
+
+    private sealed class OverdueDevice
+    {
+        public Guid MerchantId { get; init; }
+        public Guid Id { get; init; }
+        public string SerialNumber { get; init; } = "";
+        public DateTimeOffset? LastSeenAt { get; init; }
+    }
+}

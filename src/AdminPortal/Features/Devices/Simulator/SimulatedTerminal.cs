@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using AdminPortal.Features.Devices.Api;
+
+namespace AdminPortal.Features.Devices.Simulator;
+
+/// <summary>
+/// One simulated terminal speaking the real device API over HTTP: enrolls with a code, checks in, obeys its commands
+/// (acknowledging each), now and then reports tampering or wanders away from its store.
+/// </summary>
+public sealed class SimulatedTerminal(HttpClient http, string serialNumber, double? homeLatitude, double? homeLongitude, Random random)
+{
+    public string SerialNumber => serialNumber;
+    public Guid? DeviceId { get; private set; }
+    public bool Locked { get; private set; }
+
+    /// <summary>Wiped or retired: the terminal has no credential any more and stays silent.</summary>
+    public bool Decommissioned { get; private set; }
+
+    public int CheckIns { get; private set; }
+    public int CommandsObeyed { get; private set; }
+    public int NextCheckInSeconds { get; private set; } = 300;
+
+    private string? _secret;
+    private int _battery = 60 + random.Next(40);
+    private bool _tampered;
+    private bool _roaming;
+
+    public async Task EnrollAsync(string enrollmentCode, CancellationToken ct)
+    {
+        var response = await http.PostAsJsonAsync("/api/v1/devices/enroll", new EnrollRequest(
+            enrollmentCode, serialNumber, "A920", "PAX", "Android 11", "FW 2.1", "3.5.1"), DeviceRequestReader.Json, ct);
+        await EnsureAsync(response, "enroll", ct);
+        var enrolled = (await response.Content.ReadFromJsonAsync<EnrollResponse>(DeviceRequestReader.Json, ct))!;
+        (DeviceId, _secret, NextCheckInSeconds) = (enrolled.DeviceId, enrolled.DeviceSecret, enrolled.CheckInIntervalSeconds);
+    }
+
+    /// <summary>One check-in and the acknowledgements of whatever commands it brought.</summary>
+    public async Task CheckInAsync(double tamperRate, double roamRate, CancellationToken ct)
+    {
+        if (_secret is null || Decommissioned)
+        {
+            return;
+        }
+
+        _battery = Math.Max(5, _battery - random.Next(3));
+        _tampered |= random.NextDouble() < tamperRate;
+        _roaming = random.NextDouble() < roamRate || (_roaming && random.NextDouble() < 0.5);
+        var location = homeLatitude is { } lat && homeLongitude is { } lon
+            ? new LocationReport(
+                Math.Round(lat + (_roaming ? 0.5 : random.NextDouble() * 0.0005), 6), Math.Round(lon + (_roaming ? 0.5 : 0), 6), 15 + random.Next(30))
+            : null;
+        var request = new CheckInRequest("Android 11", "FW 2.1", "3.5.1", _battery, new NetworkReport("wifi", true), location,
+            new TamperReport(_tampered ? "tampered" : "ok", _tampered ? "simulated case-open switch" : null), new SecurityReport(false, true));
+
+        var response = await SendAsync("/api/v1/devices/checkin", request, ct);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            Decommissioned = true;
+            return;
+        }
+
+        await EnsureAsync(response, "check in", ct);
+        var answer = (await response.Content.ReadFromJsonAsync<CheckInResponse>(DeviceRequestReader.Json, ct))!;
+        CheckIns++;
+        NextCheckInSeconds = answer.NextCheckInSeconds;
+        foreach (var command in answer.Commands)
+        {
+            await ObeyAsync(command, ct);
+        }
+    }
+
+    private async Task ObeyAsync(CommandMessage command, CancellationToken ct)
+    {
+        switch (command.Type)
+        {
+            case "lock": Locked = true; break;
+            case "unlock": Locked = false; break;
+            case "wipe" or "retire": _tampered = false; break;
+        }
+
+        var ack = await SendAsync($"/api/v1/devices/commands/{command.Id}/ack", new AckRequest("succeeded", $"simulated {command.Type}"), ct);
+        await EnsureAsync(ack, $"acknowledge {command.Type}", ct);
+        CommandsObeyed++;
+        if (command.Type is "wipe" or "retire")
+        {
+            Decommissioned = true;
+            _secret = null;
+        }
+    }
+
+    private Task<HttpResponseMessage> SendAsync<T>(string path, T body, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: DeviceRequestReader.Json) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _secret);
+        return http.SendAsync(request, ct);
+    }
+
+    private async Task EnsureAsync(HttpResponseMessage response, string what, CancellationToken ct)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException(
+                $"Terminal {serialNumber} could not {what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        }
+    }
+}

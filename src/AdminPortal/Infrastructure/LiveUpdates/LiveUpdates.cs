@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AdminPortal.Infrastructure.LiveUpdates;
+
+/// <summary>
+/// In-process publish/subscribe for pushing changes to open pages. A message is published to one merchant's topic;
+/// a subscriber listens to a set of merchants (its access scope) or to all of them (platform staff), for one message
+/// type. Knows no slice. Across several portal instances PostgreSQL LISTEN/NOTIFY will sit behind the same interface.
+/// </summary>
+public interface ILiveUpdates
+{
+    void Publish<TMessage>(Guid merchantId, TMessage message) where TMessage : notnull;
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> for each <typeparamref name="TMessage"/> published to one of
+    /// <paramref name="merchantIds"/> (null: every merchant) until the returned handle is disposed.
+    /// Handlers run on the thread pool; a Blazor component must marshal with <c>InvokeAsync</c>.
+    /// </summary>
+    IDisposable Subscribe<TMessage>(IReadOnlyCollection<Guid>? merchantIds, Func<TMessage, Task> handler) where TMessage : notnull;
+}
+
+internal sealed class InProcessLiveUpdates(ILogger<InProcessLiveUpdates> logger) : ILiveUpdates
+{
+    private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
+
+    public void Publish<TMessage>(Guid merchantId, TMessage message) where TMessage : notnull
+    {
+        foreach (var subscription in _subscriptions.Keys)
+        {
+            if (subscription.MessageType == typeof(TMessage) && subscription.Wants(merchantId))
+            {
+                _ = DeliverAsync(subscription, message);
+            }
+        }
+    }
+
+    public IDisposable Subscribe<TMessage>(IReadOnlyCollection<Guid>? merchantIds, Func<TMessage, Task> handler) where TMessage : notnull
+    {
+        var subscription = new Subscription(
+            typeof(TMessage), merchantIds?.ToHashSet(), message => handler((TMessage)message), s => _subscriptions.TryRemove(s, out _));
+        _subscriptions.TryAdd(subscription, 0);
+        return subscription;
+    }
+
+    private async Task DeliverAsync(Subscription subscription, object message)
+    {
+        try
+        {
+            // Never run a subscriber on the publisher's thread: a slow page must not hold up a check-in.
+            await Task.Yield();
+            await subscription.Handler(message);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "A live-update subscriber for {MessageType} failed", subscription.MessageType.Name);
+        }
+    }
+
+    private sealed class Subscription(Type messageType, HashSet<Guid>? merchantIds, Func<object, Task> handler, Action<Subscription> remove) : IDisposable
+    {
+        public Type MessageType => messageType;
+
+        public Func<object, Task> Handler => handler;
+
+        public bool Wants(Guid merchantId) => merchantIds is null || merchantIds.Contains(merchantId);
+
+        public void Dispose() => remove(this);
+    }
+}
+
+public static class LiveUpdatesServiceCollectionExtensions
+{
+    public static IServiceCollection AddLiveUpdates(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ILiveUpdates, InProcessLiveUpdates>();
+        return services;
+    }
+}

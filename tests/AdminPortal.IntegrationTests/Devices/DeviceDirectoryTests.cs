@@ -1,0 +1,56 @@
+using AdminPortal.Features.Devices;
+using AdminPortal.Features.Devices.Bulk;
+using AdminPortal.Features.Merchants;
+using AdminPortal.Features.Merchants.Access;
+using AdminPortal.Infrastructure.Database;
+using AdminPortal.Testing;
+
+namespace AdminPortal.IntegrationTests.Devices;
+
+public sealed class DeviceDirectoryTests
+{
+    [Theory, BothDatabases]
+    public async Task The_list_pages_sorts_filters_and_searches_within_the_scope_only(DatabaseProvider provider)
+    {
+        await using var api = await DeviceApiHarness.StartAsync(provider);
+        for (var i = 1; i <= 5; i++)
+        {
+            var terminal = await api.EnrollAsync($"SN-A-{i}");
+            await terminal.CheckInAsync(DeviceApiHarness.CheckInBody(tamper: i == 3 ? "tampered" : "ok", appVersion: i % 2 == 0 ? "2.0" : "1.0"));
+        }
+
+        var (other, otherStore) = await DeviceApiHarness.AddMerchantAsync(api.Portal.GetService<MerchantDirectory>(), "B");
+        await api.Portal.GetService<ExpectedDevices>().RegisterAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, other.Id, otherStore.Id, ["SN-A-9", "SN_B_1"]);
+        var devices = api.Portal.GetService<DeviceDirectory>();
+        var ownerOfA = new AccessScope(Guid.NewGuid(), false, [new MerchantGrant(api.Merchant.Id, MerchantRole.Owner)]);
+        var ownerOfB = new AccessScope(Guid.NewGuid(), false, [new MerchantGrant(other.Id, MerchantRole.Owner)]);
+
+        var firstPage = await devices.SearchAsync(ownerOfA, new DeviceQuery { Sort = DeviceSort.Serial, Descending = false, Take = 2 });
+        var lastPage = await devices.SearchAsync(ownerOfA, new DeviceQuery { Sort = DeviceSort.Serial, Descending = false, Take = 2, Skip = 4 });
+        var searched = await devices.SearchAsync(ownerOfA, new DeviceQuery { Search = "sn-a-" });
+        var tampered = await devices.SearchAsync(ownerOfA, new DeviceQuery { Tamper = TamperState.Tampered });
+        var version = await devices.SearchAsync(ownerOfA, new DeviceQuery { AppVersion = "2.0", Online = true });
+        var foreignFilter = await devices.SearchAsync(ownerOfA, new DeviceQuery { MerchantId = other.Id });
+        var wildcard = await devices.SearchAsync(DeviceApiHarness.Admin, new DeviceQuery { Search = "SN_" });
+        var pending = await devices.SearchAsync(ownerOfB, new DeviceQuery { Status = DeviceStatus.Pending });
+
+        Assert.Equal(5, firstPage.Total);
+        Assert.Equal(["SN-A-1", "SN-A-2"], firstPage.Rows.Select(r => r.SerialNumber));
+        Assert.Equal(["SN-A-5"], lastPage.Rows.Select(r => r.SerialNumber));
+        Assert.Equal(5, searched.Total); // B's "SN-A-9" is not in A's scope
+        Assert.Equal("SN-A-3", Assert.Single(tampered.Rows).SerialNumber);
+        Assert.Equal(2, version.Total);
+        Assert.Equal(0, foreignFilter.Total);
+        Assert.Equal("SN_B_1", Assert.Single(wildcard.Rows).SerialNumber); // "_" is not a wildcard
+        Assert.Equal(2, pending.Total);
+        Assert.Null(await devices.GetAsync(ownerOfB, firstPage.Rows[0].Id));
+        Assert.NotNull(await devices.GetAsync(ownerOfA, firstPage.Rows[0].Id));
+        Assert.Empty(await devices.ListCheckInsAsync(ownerOfB, api.Merchant.Id, firstPage.Rows[0].Id));
+        Assert.Single(await devices.ListCheckInsAsync(ownerOfA, api.Merchant.Id, firstPage.Rows[0].Id));
+        Assert.Equal(0, (await devices.SearchAsync(AccessScope.Nobody, new DeviceQuery())).Total);
+
+        var summary = await devices.SummariseAsync(ownerOfA);
+        Assert.Equal((5L, 5L, 1L, 1L), (summary.Total, summary.Online, summary.Tampered, summary.OpenAlerts));
+        Assert.Equal(0, (await devices.SummariseAsync(ownerOfB)).Total); // pending devices are not the live estate
+    }
+}
