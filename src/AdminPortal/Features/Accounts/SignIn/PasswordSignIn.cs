@@ -88,9 +88,9 @@ public sealed class PasswordSignIn(
     public async Task<bool> IsLockedAsync(Guid personId, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        var lockedUntil = await connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(new CommandDefinition(
-            "SELECT locked_until FROM people WHERE id = @personId", new { personId }, cancellationToken: ct));
-        return Lockout.IsLocked(lockedUntil, clock.GetUtcNow());
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM people WHERE id = @personId AND locked_until IS NOT NULL AND locked_until > @now",
+            new { personId, now = clock.GetUtcNow() }, cancellationToken: ct)) > 0;
     }
 
     /// <summary>A completed sign-in clears the failure count.</summary>
