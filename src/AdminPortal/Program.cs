@@ -1,4 +1,5 @@
 using AdminPortal.Features.Accounts;
+using AdminPortal.Features.Accounts.Entra;
 using AdminPortal.Features.Audit;
 using AdminPortal.Features.Dashboard;
 using AdminPortal.Features.Merchants;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalInfrastructure();
 builder.AddAccounts();
+builder.AddEntraSignIn();
 builder.AddAudit();
 builder.AddDashboard();
 builder.AddMerchants();
@@ -25,6 +27,7 @@ await app.MigrateDatabaseAsync();
 app.UsePortalInfrastructure();
 app.UseAccounts();
 app.MapAccounts();
+app.MapEntraSignIn();
 app.MapMerchants();
 app.MapPortalShell();
 

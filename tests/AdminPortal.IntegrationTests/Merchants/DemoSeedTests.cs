@@ -1,6 +1,7 @@
 using AdminPortal.Infrastructure.CommandLine;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Features.Merchants;
+using AdminPortal.Features.Merchants.Access;
 using AdminPortal.Testing;
 
 namespace AdminPortal.IntegrationTests.Merchants;
@@ -22,10 +23,10 @@ public sealed class DemoSeedTests
         }
 
         var directory = portal.GetService<MerchantDirectory>();
-        var summary = await directory.SummariseAsync();
+        var summary = await directory.SummariseAsync(AccessScope.PlatformAdmin(Guid.NewGuid()));
         Assert.Equal(new EstateSummary(3, 6, 3), summary);
         var coffee = await directory.FindMerchantByNumberAsync("DEMO-GB-0001");
-        var stores = await directory.ListStoresAsync(coffee!.Id);
+        var stores = await directory.ListStoresUnscopedAsync(coffee!.Id);
         Assert.Equal(["London Bridge", "Manchester Piccadilly"], stores.Select(s => s.Name));
         Assert.Equal(DayOfWeek.Monday, stores[0].OpeningHours!.Periods[0].Day);
         Assert.Equal(new TimeOnly(9, 0), stores[0].OpeningHours!.Periods[0].Opens);

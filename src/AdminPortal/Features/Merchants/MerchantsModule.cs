@@ -1,3 +1,7 @@
+using AdminPortal.Features.Accounts;
+using AdminPortal.Features.Merchants.Access;
+using AdminPortal.Features.Merchants.Editing;
+using AdminPortal.Features.Merchants.People;
 using AdminPortal.Infrastructure.CommandLine;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Infrastructure.Shell;
@@ -11,8 +15,16 @@ public static class MerchantsModule
     {
         DapperTypeHandlers.AddJson<OpeningHours>();
         builder.Services.AddSingleton<MerchantDirectory>();
+        builder.Services.AddSingleton<MerchantEditor>();
+        builder.Services.AddScoped<CurrentAccess>();
+        builder.Services.AddSingleton<IAccessScopeProvider, AccessScopeProvider>();
+        builder.Services.AddScopePolicies();
+        builder.Services.AddSingleton<MerchantMemberships>();
+        builder.Services.AddSingleton<StaffAdministration>();
+        builder.Services.AddOptions<InvitationOptions>().Bind(builder.Configuration.GetSection(InvitationOptions.SectionName));
         builder.Services.AddTransient<IDemoSeeder, MerchantsDemoSeeder>();
         builder.Services.AddNavItem(new NavItem("Estate", "Merchants", "merchants", Icons.Material.Filled.Storefront, 10));
+        builder.Services.AddNavItem(new NavItem("Administration", "People", "people", Icons.Material.Filled.People, 10, PortalPolicies.PlatformAdmin));
         builder.Services.AddDashboardCard<EstateCard>("Estate", order: 0);
         return builder;
     }

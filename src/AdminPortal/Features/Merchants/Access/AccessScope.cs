@@ -27,15 +27,19 @@ public sealed class AccessScope
 
     private readonly ILookup<Guid, MerchantRole> _roles;
 
-    public AccessScope(Guid? personId, bool isPlatformAdmin, IReadOnlyList<MerchantGrant> grants)
+    public AccessScope(Guid? personId, bool isPlatformAdmin, IReadOnlyList<MerchantGrant> grants, string? personName = null)
     {
         PersonId = personId;
+        PersonName = personName;
         IsPlatformAdmin = isPlatformAdmin;
         Grants = grants;
         _roles = grants.ToLookup(g => g.MerchantId, g => g.Role);
     }
 
     public Guid? PersonId { get; }
+
+    /// <summary>Display name, for audit entries.</summary>
+    public string? PersonName { get; }
 
     public bool IsPlatformAdmin { get; }
 
@@ -54,7 +58,7 @@ public sealed class AccessScope
     public IReadOnlyCollection<Guid>? MerchantsWith(params MerchantRole[] roles) =>
         IsPlatformAdmin ? null : Grants.Where(g => roles.Contains(g.Role)).Select(g => g.MerchantId).Distinct().ToList();
 
-    public static AccessScope PlatformAdmin(Guid personId) => new(personId, true, []);
+    public static AccessScope PlatformAdmin(Guid personId, string? name = null) => new(personId, true, [], name);
 }
 
 /// <summary>Answers "which merchants may this person see, with which role" (the Merchants slice implements it).</summary>

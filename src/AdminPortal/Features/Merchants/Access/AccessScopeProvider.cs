@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using AdminPortal.Features.Accounts;
+using AdminPortal.Infrastructure.Database;
+using Dapper;
+
+namespace AdminPortal.Features.Merchants.Access;
+
+/// <summary>
+/// Reads a person's scope from the database on every call, so a revoked role or a disabled person loses access
+/// at the next page load or request, not at the next sign-in.
+/// </summary>
+internal sealed class AccessScopeProvider(IDbConnectionFactory db, PersonDirectory people) : IAccessScopeProvider
+{
+    public async Task<AccessScope> GetAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        if (!PortalClaims.IsFullySignedIn(user) || PortalClaims.PersonId(user) is not { } personId)
+        {
+            return AccessScope.Nobody;
+        }
+
+        var person = await people.FindAsync(personId, cancellationToken);
+        if (person is not { IsActive: true })
+        {
+            return AccessScope.Nobody;
+        }
+
+        if (person.IsPlatformAdmin)
+        {
+            return AccessScope.PlatformAdmin(person.Id, person.DisplayName);
+        }
+
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var grants = await connection.QueryAsync<GrantRow>(new CommandDefinition(
+            "SELECT merchant_id AS MerchantId, role AS Role FROM merchant_memberships WHERE person_id = @personId",
+            new { personId }, cancellationToken: cancellationToken));
+        return new AccessScope(person.Id, false, grants.Select(g => new MerchantGrant(g.MerchantId, g.Role)).ToList(), person.DisplayName);
+    }
+
+    private sealed class GrantRow
+    {
+        public Guid MerchantId { get; init; }
+        public MerchantRole Role { get; init; }
+    }
+}
