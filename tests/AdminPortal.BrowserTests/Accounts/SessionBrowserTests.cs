@@ -27,6 +27,23 @@ public sealed class SessionBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Disabling_a_person_closes_their_open_page_at_once()
+    {
+        await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
+        var person = await portal.CreatePersonAsync("disabled@example.com");
+        await using var session = await browser.NewSessionAsync(portal.BaseAddress, withAuthenticator: false);
+        await session.SignInAsync(portal, person);
+        var page = session.Page;
+        await page.GotoAsync("/merchants");
+        await session.WaitForCircuitAsync();
+
+        await portal.GetService<AdminPortal.Features.Accounts.PersonDirectory>().DisableAsync(person.Id);
+
+        await page.WaitForURLAsync("**/sign-in?returnUrl=%2Fmerchants");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_step_up_action_is_refused_without_a_fresh_assertion_and_done_with_one()
     {
         await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
