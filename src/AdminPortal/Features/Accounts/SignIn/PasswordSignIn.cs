@@ -130,18 +130,9 @@ public sealed class PasswordSignIn(
             new { email }, cancellationToken: ct));
     }
 
-    private sealed class SecretsRow
+    private sealed class SecretsRow : PersonDirectory.PersonRow
     {
-        public Guid Id { get; init; }
-        public string Email { get; init; } = "";
-        public string DisplayName { get; init; } = "";
-        public bool IsPlatformAdmin { get; init; }
-        public string Status { get; init; } = "active";
-        public DateTimeOffset CreatedAt { get; init; }
         public string? PasswordHash { get; init; }
         public DateTimeOffset? LockedUntil { get; init; }
-
-        public Person ToPerson() => new(Id, Email, DisplayName, IsPlatformAdmin,
-            Status == "disabled" ? PersonStatus.Disabled : PersonStatus.Active, CreatedAt);
     }
 }
