@@ -3,6 +3,7 @@ using AdminPortal.Features.Accounts.Entra;
 using AdminPortal.Features.Audit;
 using AdminPortal.Features.Dashboard;
 using AdminPortal.Features.Merchants;
+using AdminPortal.Features.Patching;
 using AdminPortal.Infrastructure;
 using AdminPortal.Infrastructure.CommandLine;
 using AdminPortal.Infrastructure.Database;
@@ -15,6 +16,7 @@ builder.AddEntraSignIn();
 builder.AddAudit();
 builder.AddDashboard();
 builder.AddMerchants();
+builder.AddPatching();
 
 var app = builder.Build();
 
@@ -29,6 +31,7 @@ app.UseAccounts();
 app.MapAccounts();
 app.MapEntraSignIn();
 app.MapMerchants();
+app.MapPatching();
 app.MapPortalShell();
 
 await app.RunAsync();

@@ -8,7 +8,7 @@ namespace AdminPortal.Features.Merchants;
 /// Reads merchants and stores, always within an <see cref="AccessScope"/>. Other slices read merchant data through
 /// this API, never its SQL. A merchant outside the scope reads as "not found".
 /// </summary>
-public sealed class MerchantDirectory(IDbConnectionFactory db)
+public sealed class MerchantDirectory(IDbConnectionFactory db, TimeProvider clock)
 {
     internal const string MerchantColumns =
         "id AS Id, merchant_number AS MerchantNumber, name AS Name, country AS Country, pci_level AS PciLevel, saq_type AS SaqType, created_at AS CreatedAt, updated_at AS UpdatedAt";
@@ -97,6 +97,38 @@ public sealed class MerchantDirectory(IDbConnectionFactory db)
                    (SELECT count(DISTINCT country) FROM stores WHERE {storeFilter}) AS Countries
             """, parameters, cancellationToken: ct));
         return new EstateSummary((int)row.Merchants, (int)row.Stores, (int)row.Countries);
+    }
+
+    /// <summary>System write for seeders and tests: creates the merchant unless its merchant number exists; returns it.</summary>
+    public async Task<Merchant> EnsureMerchantAsync(string merchantNumber, string name, string country, int pciLevel, string saqType, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO merchants (id, merchant_number, name, country, pci_level, saq_type, created_at, updated_at)
+            VALUES (@id, @merchantNumber, @name, @country, @pciLevel, @saqType, @now, @now)
+            {SqlDialect.OnConflictDoNothing("merchant_number")}
+            """,
+            new { id = Guid.NewGuid(), merchantNumber, name, country, pciLevel, saqType, now }, cancellationToken: ct));
+        return await connection.QuerySingleAsync<Merchant>(new CommandDefinition(
+            $"SELECT {MerchantColumns} FROM merchants WHERE merchant_number = @merchantNumber", new { merchantNumber }, cancellationToken: ct));
+    }
+
+    /// <summary>System write for seeders and tests: creates the store unless the merchant has one of that name.</summary>
+    public async Task EnsureStoreAsync(Guid merchantId, string name, string addressLine, string city, string postalCode, string country,
+        string timeZone, double? latitude, double? longitude, OpeningHours? openingHours, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO stores (merchant_id, id, name, address_line, city, postal_code, country, time_zone, latitude, longitude, opening_hours, created_at, updated_at)
+            VALUES (@merchantId, @id, @name, @addressLine, @city, @postalCode, @country, @timeZone, @latitude, @longitude, @openingHours, @now, @now)
+            {SqlDialect.OnConflictDoNothing("merchant_id, name")}
+            """,
+            new { merchantId, id = Guid.NewGuid(), name, addressLine, city, postalCode, country, timeZone, latitude, longitude, openingHours, now },
+            cancellationToken: ct));
     }
 
     private (string Filter, DynamicParameters Parameters) ScopeFilter(AccessScope scope, string column)

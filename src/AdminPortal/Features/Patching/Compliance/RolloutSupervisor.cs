@@ -1,0 +1,89 @@
+using AdminPortal.Features.Merchants.Access;
+
+namespace AdminPortal.Features.Patching;
+
+/// <summary>
+/// Advances every active rollout: promotes a ring after its soak while failures stay under the threshold, halts it
+/// when they do not, and completes a policy once its last ring is reached and every targeted device is compliant.
+/// Safe with several portal instances: each change is a compare-and-set on the policy's row version, and a loser skips.
+/// </summary>
+public sealed class RolloutSupervisor(
+    PatchPolicyQueries queries, PatchPolicyLifecycle lifecycle, PatchInstallLedger ledger, IDeviceInventory inventory,
+    TimeProvider clock, ILogger<RolloutSupervisor> logger)
+{
+    private static readonly AccessScope Platform = new(null, true, []);
+
+    /// <summary>Evaluates every active policy once; returns what it decided, for the log and for tests.</summary>
+    public async Task<IReadOnlyList<RolloutDecision>> EvaluateAsync(CancellationToken ct = default)
+    {
+        var decisions = new List<RolloutDecision>();
+        foreach (var merchant in (await queries.ListInForceAsync(Platform, ct)).GroupBy(p => p.MerchantId))
+        {
+            var devices = await inventory.ListAsync(merchant.Key, ct);
+            var since = merchant.Min(p => p.OutcomesSince ?? p.ActivatedAt ?? p.CreatedAt);
+            var records = await ledger.ListAsync(Platform, merchant.Key, since, ct);
+            foreach (var policy in merchant)
+            {
+                var decision = await EvaluateOneAsync(policy, devices, records, ct);
+                if (decision is not null)
+                {
+                    decisions.Add(decision);
+                }
+            }
+        }
+
+        return decisions;
+    }
+
+    private async Task<RolloutDecision?> EvaluateOneAsync(PatchPolicy policy, IReadOnlyList<DeviceSnapshot> devices, IReadOnlyList<InstallRecord> records, CancellationToken ct)
+    {
+        var progress = RolloutProgressCalculator.Compute(policy, devices, records);
+        var decision = RolloutEngine.Decide(policy.Definition.Rollout, policy.Rollout, progress.Outcome, clock.GetUtcNow());
+        try
+        {
+            if (decision.Kind is RolloutDecisionKind.Promote or RolloutDecisionKind.Halt)
+            {
+                await lifecycle.ApplyRolloutDecisionAsync(policy, decision, ct);
+                logger.LogInformation("Patch policy {PolicyId}: {Reason}", policy.Id, decision.Reason);
+                return decision;
+            }
+
+            var lastRingReached = policy.Definition.Rollout.IsLastRing(policy.RingIndex) && policy.RolloutPhase == RolloutPhase.Running;
+            if (lastRingReached && progress.TargetedDevices > 0 && progress.CompliantDevices == progress.TargetedDevices)
+            {
+                await lifecycle.CompleteAsync(policy, progress.TargetedDevices, ct);
+                return decision with { Reason = "Completed: every targeted device runs the required versions." };
+            }
+        }
+        catch (PatchingRuleException)
+        {
+            // Another instance (or a person) changed the policy since we read it; the next round sees the new state.
+            logger.LogDebug("Patch policy {PolicyId} changed while being evaluated; skipped this round.", policy.Id);
+        }
+
+        return null;
+    }
+}
+
+/// <summary>Runs the supervisor every minute on the portal's clock.</summary>
+internal sealed class RolloutSupervisorService(RolloutSupervisor supervisor, TimeProvider clock, ILogger<RolloutSupervisorService> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await supervisor.EvaluateAsync(stoppingToken);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // A database hiccup must not stop rollouts for good: log and try again next minute.
+                logger.LogError(error, "Evaluating patch rollouts failed.");
+            }
+        }
+    }
+}
