@@ -41,4 +41,19 @@ public static class AccountsTestExtensions
             BaseAddress = host.BaseAddress,
         };
     }
+
+    /// <summary>Waits for a state the server reaches by itself (a window closing, a session expiring), polling it.</summary>
+    public static async Task WaitUntilAsync(this PortalHost host, Func<Task<bool>> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The expected state was not reached in time.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }

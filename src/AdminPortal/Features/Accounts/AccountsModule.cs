@@ -58,6 +58,7 @@ public static class AccountsModule
 
         // Open pages follow their server-side session (idle timeout, sign-out elsewhere, person disabled).
         services.AddScoped<AuthenticationStateProvider, CircuitSessionAuthenticationStateProvider>();
+        services.AddScoped<CircuitHandler, SessionCircuitHandler>();
         services.Replace(ServiceDescriptor.Scoped<IHostEnvironmentAuthenticationStateProvider>(sp =>
             (IHostEnvironmentAuthenticationStateProvider)sp.GetRequiredService<AuthenticationStateProvider>()));
 

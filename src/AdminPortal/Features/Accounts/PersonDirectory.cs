@@ -102,7 +102,7 @@ public sealed class PersonDirectory(IDbConnectionFactory db, TimeProvider clock,
             "UPDATE people SET status = 'active' WHERE id = @personId", new { personId }, cancellationToken: ct));
     }
 
-    internal sealed class PersonRow
+    internal class PersonRow
     {
         public Guid Id { get; init; }
         public string Email { get; init; } = "";

@@ -36,14 +36,24 @@ public sealed class CircuitSessionAuthenticationStateProvider : AuthenticationSt
     {
         _state = authenticationStateTask ?? throw new ArgumentNullException(nameof(authenticationStateTask));
         NotifyAuthenticationStateChanged(_state);
-        _ = WatchAsync(authenticationStateTask);
     }
 
-    private async Task WatchAsync(Task<AuthenticationState> stateTask)
+    /// <summary>
+    /// Called when this scope is a live circuit (not a one-off server-rendered request, whose session may change
+    /// legitimately while it runs, e.g. at sign-in).
+    /// </summary>
+    public void StartWatching() => _ = WatchAsync();
+
+    private async Task WatchAsync()
     {
-        var state = await stateTask;
+        if (Interlocked.Exchange(ref _loopStarted, 1) == 1)
+        {
+            return;
+        }
+
+        var state = await _state;
         _sessionId = PortalClaims.Session(state.User);
-        if (_sessionId is null || Interlocked.Exchange(ref _loopStarted, 1) == 1)
+        if (_sessionId is null)
         {
             return;
         }
@@ -92,5 +102,15 @@ public sealed class CircuitSessionAuthenticationStateProvider : AuthenticationSt
         _revocations.Ended -= OnSessionEnded;
         _stop.Cancel();
         _stop.Dispose();
+    }
+}
+
+/// <summary>Starts the session watch of a circuit when it opens.</summary>
+internal sealed class SessionCircuitHandler(AuthenticationStateProvider provider) : Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler
+{
+    public override Task OnCircuitOpenedAsync(Microsoft.AspNetCore.Components.Server.Circuits.Circuit circuit, CancellationToken cancellationToken)
+    {
+        (provider as CircuitSessionAuthenticationStateProvider)?.StartWatching();
+        return Task.CompletedTask;
     }
 }

@@ -88,9 +88,9 @@ public sealed class PasswordSignIn(
     public async Task<bool> IsLockedAsync(Guid personId, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        var lockedUntil = await connection.QuerySingleOrDefaultAsync<DateTimeOffset?>(new CommandDefinition(
-            "SELECT locked_until FROM people WHERE id = @personId", new { personId }, cancellationToken: ct));
-        return Lockout.IsLocked(lockedUntil, clock.GetUtcNow());
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM people WHERE id = @personId AND locked_until IS NOT NULL AND locked_until > @now",
+            new { personId, now = clock.GetUtcNow() }, cancellationToken: ct)) > 0;
     }
 
     /// <summary>A completed sign-in clears the failure count.</summary>
@@ -130,18 +130,9 @@ public sealed class PasswordSignIn(
             new { email }, cancellationToken: ct));
     }
 
-    private sealed class SecretsRow
+    private sealed class SecretsRow : PersonDirectory.PersonRow
     {
-        public Guid Id { get; init; }
-        public string Email { get; init; } = "";
-        public string DisplayName { get; init; } = "";
-        public bool IsPlatformAdmin { get; init; }
-        public string Status { get; init; } = "active";
-        public DateTimeOffset CreatedAt { get; init; }
         public string? PasswordHash { get; init; }
         public DateTimeOffset? LockedUntil { get; init; }
-
-        public Person ToPerson() => new(Id, Email, DisplayName, IsPlatformAdmin,
-            Status == "disabled" ? PersonStatus.Disabled : PersonStatus.Active, CreatedAt);
     }
 }
