@@ -1,5 +1,6 @@
 using AdminPortal.Features.Audit;
 using AdminPortal.Features.Dashboard;
+using AdminPortal.Features.Fraud;
 using AdminPortal.Features.Merchants;
 using AdminPortal.Infrastructure;
 using AdminPortal.Infrastructure.CommandLine;
@@ -11,6 +12,7 @@ builder.AddPortalInfrastructure();
 builder.AddAudit();
 builder.AddDashboard();
 builder.AddMerchants();
+builder.AddFraud();
 
 var app = builder.Build();
 
@@ -22,6 +24,7 @@ if (PortalCommandLine.IsCommand(args))
 await app.MigrateDatabaseAsync();
 app.UsePortalInfrastructure();
 app.MapMerchants();
+app.MapFraud();
 app.MapPortalShell();
 
 await app.RunAsync();
