@@ -6,7 +6,7 @@ public sealed class AmountAnomalyRule : FraudRule
     public override string Id => "amount-anomaly";
     public override string Name => "Unusual amount";
     public override string Description => "A sale far above this merchant's usual amounts.";
-    public override int DefaultPoints => 40;
+    public override int DefaultPoints => 50;
 
     public override IReadOnlyList<RuleParameter> Parameters { get; } =
     [

@@ -9,7 +9,7 @@ public sealed class CardTestingRule : FraudRule
     public override string Id => "card-testing";
     public override string Name => "Card testing";
     public override string Description => "A burst of small declined amounts on one terminal.";
-    public override int DefaultPoints => 70;
+    public override int DefaultPoints => 80;
 
     public override IReadOnlyList<RuleParameter> Parameters { get; } =
     [

@@ -6,7 +6,7 @@ public sealed class CardVelocityRule : FraudRule
     public override string Id => "card-velocity";
     public override string Name => "Card velocity";
     public override string Description => "Many transactions or a large total on one card within a short window.";
-    public override int DefaultPoints => 40;
+    public override int DefaultPoints => 60;
 
     public override IReadOnlyList<RuleParameter> Parameters { get; } =
     [

@@ -6,7 +6,7 @@ public sealed class DeviceVelocityRule : FraudRule
     public override string Id => "device-velocity";
     public override string Name => "Device velocity";
     public override string Description => "Many transactions or a large total on one terminal within a short window.";
-    public override int DefaultPoints => 30;
+    public override int DefaultPoints => 40;
 
     public override IReadOnlyList<RuleParameter> Parameters { get; } =
     [

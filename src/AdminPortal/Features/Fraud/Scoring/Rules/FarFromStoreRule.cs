@@ -6,7 +6,7 @@ public sealed class FarFromStoreRule : FraudRule
     public override string Id => "far-from-store";
     public override string Name => "Device far from its store";
     public override string Description => "The terminal reports a location far from its store.";
-    public override int DefaultPoints => 40;
+    public override int DefaultPoints => 50;
 
     public override IReadOnlyList<RuleParameter> Parameters { get; } =
     [

@@ -6,7 +6,7 @@ public sealed class ImpossibleTravelRule : FraudRule
     public override string Id => "impossible-travel";
     public override string Name => "Impossible travel";
     public override string Description => "One card used in two places too far apart for the time between them.";
-    public override int DefaultPoints => 70;
+    public override int DefaultPoints => 80;
 
     public override IReadOnlyList<RuleParameter> Parameters { get; } =
     [

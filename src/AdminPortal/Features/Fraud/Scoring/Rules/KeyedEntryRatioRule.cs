@@ -9,7 +9,7 @@ public sealed class KeyedEntryRatioRule : FraudRule
     public override string Id => "keyed-entry";
     public override string Name => "Manual entry and fallback";
     public override string Description => "A high share of manually keyed or chip-fallback transactions on one terminal.";
-    public override int DefaultPoints => 30;
+    public override int DefaultPoints => 40;
 
     public override IReadOnlyList<RuleParameter> Parameters { get; } =
     [

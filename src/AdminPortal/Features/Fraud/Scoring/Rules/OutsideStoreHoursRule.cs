@@ -6,7 +6,7 @@ public sealed class OutsideStoreHoursRule : FraudRule
     public override string Id => "outside-hours";
     public override string Name => "Outside store hours";
     public override string Description => "A transaction while the store is closed, in the store's own time zone.";
-    public override int DefaultPoints => 25;
+    public override int DefaultPoints => 30;
 
     public override IReadOnlyList<RuleParameter> Parameters { get; } =
     [
