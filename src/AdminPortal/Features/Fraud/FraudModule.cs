@@ -22,6 +22,8 @@ public static class FraudModule
         services.AddSingleton<TransactionIngestor>();
         services.AddHostedService(sp => sp.GetRequiredService<TransactionIngestor>());
         services.AddSingleton<AlertQueue>();
+        services.AddSingleton<FraudViewerResolver>();
+        services.AddTransient<AdminPortal.Infrastructure.CommandLine.IDemoSeeder, FraudDemoSeeder>();
 
         // Seams the integrator binds to other areas: device authentication and the shared live-update notifier.
         services.TryAddSingleton<ICallingDeviceResolver, NoDeviceAuthentication>();

@@ -49,6 +49,27 @@ internal sealed class TransactionIngestor : BackgroundService
         return await pending.Completion.Task.WaitAsync(ct);
     }
 
+    /// <summary>
+    /// Stores and scores one batch on the caller's thread, for command-line work (demo data) where the background loop
+    /// does not run. Never call it while the portal serves requests: the loop must stay the engine's only writer.
+    /// </summary>
+    public async Task<TransactionBatchResponse> IngestDirectAsync(IReadOnlyList<TransactionEvent> events)
+    {
+        if (_stateNeedsRebuild)
+        {
+            await _rebuilder.RebuildAsync(CancellationToken.None);
+            _stateNeedsRebuild = false;
+        }
+
+        var batch = new PendingBatch(events);
+        foreach (var notice in await CommitGroupAsync([batch]))
+        {
+            _feed.Publish(notice);
+        }
+
+        return await batch.Completion.Task;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await TryRebuildAsync();
