@@ -23,6 +23,8 @@ public static class FraudModule
         services.AddHostedService(sp => sp.GetRequiredService<TransactionIngestor>());
         services.AddSingleton<AlertQueue>();
         services.AddSingleton<FraudViewerResolver>();
+        services.AddSingleton<Backtester>();
+        services.AddSingleton<RuleStatistics>();
         services.AddTransient<AdminPortal.Infrastructure.CommandLine.IDemoSeeder, FraudDemoSeeder>();
 
         // Seams the integrator binds to other areas: device authentication and the shared live-update notifier.

@@ -90,11 +90,11 @@ internal sealed class FraudDemoSeeder(MerchantDirectory directory, TransactionIn
 
         if (stores.Count > 1 && stores[1].Latitude is { } lat && stores[1].Longitude is { } lon && store.Latitude is { } homeLat && store.Longitude is { } homeLon)
         {
-            // The same card in both stores twenty minutes apart.
+            // The same card in both stores ten minutes apart.
             var card = $"tok_clone_{merchant.MerchantNumber}";
             yield return Make(merchant, store, $"{prefix}-travel-a", noon.AddHours(4), 4200, card, EntryMode.Swipe, TransactionResult.Approved,
                 location: (homeLat, homeLon));
-            yield return Make(merchant, stores[1], $"{prefix}-travel-b", noon.AddHours(4).AddMinutes(20), 5900, card, EntryMode.Swipe, TransactionResult.Approved,
+            yield return Make(merchant, stores[1], $"{prefix}-travel-b", noon.AddHours(4).AddMinutes(10), 5900, card, EntryMode.Swipe, TransactionResult.Approved,
                 location: (lat, lon));
         }
     }
