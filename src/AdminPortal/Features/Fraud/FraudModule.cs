@@ -31,6 +31,7 @@ public static class FraudModule
         services.TryAddSingleton<ICallingDeviceResolver, NoDeviceAuthentication>();
         services.TryAddSingleton<IFraudAlertFeed, InProcessFraudAlertFeed>();
 
+        services.AddDashboardCard<Queue.OpenAlertsCard>("Open fraud alerts", order: 20);
         services.AddNavItem(new NavItem("Risk", "Fraud alerts", "fraud", Icons.Material.Filled.GppMaybe, 10));
         services.AddNavItem(new NavItem("Risk", "Fraud rules", "fraud/rules", Icons.Material.Filled.Tune, 11));
         return builder;
