@@ -17,7 +17,6 @@ CREATE TABLE fraud_events (
     response_code  TEXT    NULL,
     latitude       REAL    NULL,
     longitude      REAL    NULL,
-    score          INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (merchant_id, event_id)
 );
 CREATE INDEX ix_fraud_events_occurred ON fraud_events (merchant_id, occurred_at);

@@ -69,7 +69,7 @@ public sealed class AlertQueue(IDbConnectionFactory db, IAuditLog audit, IFraudA
             """
             SELECT h.event_id AS EventId, h.rule_id AS RuleId, h.occurred_at AS OccurredAt, h.points AS Points, h.explanation AS Explanation,
                    e.amount_minor AS AmountMinor, e.currency AS Currency, e.last4 AS Last4, e.type AS Type, e.entry_mode AS EntryMode,
-                   e.result AS Result, e.score AS Score
+                   e.result AS Result
               FROM fraud_rule_hits h
               JOIN fraud_events e ON e.merchant_id = h.merchant_id AND e.event_id = h.event_id
              WHERE h.merchant_id = @MerchantId AND h.alert_id = @Id

@@ -83,7 +83,6 @@ public sealed class AlertHit
     public TransactionType Type { get; init; }
     public EntryMode EntryMode { get; init; }
     public TransactionResult Result { get; init; }
-    public int Score { get; init; }
 }
 
 public enum AssigneeFilter

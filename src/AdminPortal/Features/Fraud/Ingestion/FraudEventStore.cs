@@ -25,21 +25,12 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
     /// <summary>Inserts the events that are new; returns their keys (a retried event id is silently skipped).</summary>
     public async Task<HashSet<(Guid, string)>> InsertNewAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TransactionEvent> events, CancellationToken ct)
     {
-        var inserted = new HashSet<(Guid, string)>();
-        foreach (var chunk in events.Chunk(MultiRowInsert.RowsPerStatement(EventColumns.Length)))
-        {
-            var command = MultiRowInsert.Build("fraud_events", EventColumns, chunk, e =>
-            [
-                e.MerchantId, e.EventId, e.DeviceId, e.StoreId, e.OccurredAt, e.ReceivedAt, (int)e.Type, e.AmountMinor, e.Currency,
-                e.CardToken, e.Bin, e.Last4, (int)e.EntryMode, (int)e.Result, e.ResponseCode, e.Latitude, e.Longitude,
-            ], $"{SqlDialect.OnConflictDoNothing("merchant_id, event_id")} RETURNING merchant_id AS MerchantId, event_id AS EventId", transaction, ct);
-            foreach (var key in await connection.QueryAsync<EventKey>(command))
-            {
-                inserted.Add((key.MerchantId, key.EventId));
-            }
-        }
-
-        return inserted;
+        var rows = await MultiRowInsert.InsertIgnoringConflictsAsync(connection, transaction, db.Dialect, "fraud_events", EventColumns, events, e =>
+        [
+            e.MerchantId, e.EventId, e.DeviceId, e.StoreId, e.OccurredAt, e.ReceivedAt, (int)e.Type, e.AmountMinor, e.Currency,
+            e.CardToken, e.Bin, e.Last4, (int)e.EntryMode, (int)e.Result, e.ResponseCode, e.Latitude, e.Longitude,
+        ], ["merchant_id", "event_id"], ct);
+        return rows.Select(i => (events[i].MerchantId, events[i].EventId)).ToHashSet();
     }
 
     public async Task SaveScoresAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ScoreResult> scored,
@@ -51,20 +42,13 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
             return;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE fraud_events SET score = @Score WHERE merchant_id = @MerchantId AND event_id = @EventId",
-            withHits.Where(s => s.Score > 0).Select(s => new { s.Score, s.Event.MerchantId, s.Event.EventId }), transaction, cancellationToken: ct));
-
         var hits = withHits.SelectMany(s => s.Hits.Select(h => (Result: s, Hit: h))).ToList();
-        foreach (var chunk in hits.Chunk(MultiRowInsert.RowsPerStatement(HitColumns.Length)))
-        {
-            await connection.ExecuteAsync(MultiRowInsert.Build("fraud_rule_hits", HitColumns, chunk, x =>
-            [
-                x.Result.Event.MerchantId, x.Result.Event.EventId, x.Hit.RuleId, x.Result.Event.OccurredAt, x.Hit.Points, x.Hit.Shadow,
-                x.Result.WouldAlert, x.Hit.Explanation,
-                !x.Hit.Shadow && alertOf.TryGetValue(x.Result, out var alertId) ? alertId : (Guid?)null,
-            ], SqlDialect.OnConflictDoNothing("merchant_id, event_id, rule_id"), transaction, ct));
-        }
+        await MultiRowInsert.InsertIgnoringConflictsAsync(connection, transaction, db.Dialect, "fraud_rule_hits", HitColumns, hits, x =>
+        [
+            x.Result.Event.MerchantId, x.Result.Event.EventId, x.Hit.RuleId, x.Result.Event.OccurredAt, x.Hit.Points, x.Hit.Shadow,
+            x.Result.WouldAlert, x.Hit.Explanation,
+            !x.Hit.Shadow && alertOf.TryGetValue(x.Result, out var alertId) ? alertId : (Guid?)null,
+        ], ["merchant_id", "event_id", "rule_id"], ct);
     }
 
     public Task OpenAlertAsync(DbConnection connection, DbTransaction transaction, OpenAlert alert, ScoreResult result, DateTimeOffset now, CancellationToken ct)
@@ -86,20 +70,21 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
     }
 
     /// <summary>Adds hits to an open alert; false when an analyst closed it meanwhile (the caller opens a new one).</summary>
-    public async Task<bool> JoinAlertAsync(DbConnection connection, DbTransaction transaction, OpenAlert alert, ScoreResult result, DateTimeOffset now, CancellationToken ct)
+    public async Task<bool> JoinAlertAsync(DbConnection connection, DbTransaction transaction, OpenAlert alert, DateTimeOffset firstEventAt,
+        DateTimeOffset lastEventAt, DateTimeOffset now, CancellationToken ct)
     {
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE fraud_alerts
                SET score = @Score, severity = @severity, rules = @rules, hit_count = @HitCount, updated_at = @now,
-                   last_event_at = CASE WHEN last_event_at < @occurredAt THEN @occurredAt ELSE last_event_at END,
-                   first_event_at = CASE WHEN first_event_at > @occurredAt THEN @occurredAt ELSE first_event_at END
+                   last_event_at = CASE WHEN last_event_at < @lastEventAt THEN @lastEventAt ELSE last_event_at END,
+                   first_event_at = CASE WHEN first_event_at > @firstEventAt THEN @firstEventAt ELSE first_event_at END
              WHERE merchant_id = @MerchantId AND id = @Id AND status = {(int)AlertStatus.Open}
             """,
             new
             {
                 alert.Score, severity = (int)AlertSeverities.For(alert.Score), rules = AlertRules.Encode(alert.Rules), alert.HitCount, now,
-                occurredAt = result.Event.OccurredAt, alert.MerchantId, alert.Id,
+                firstEventAt, lastEventAt, alert.MerchantId, alert.Id,
             }, transaction, cancellationToken: ct));
         return changed == 1;
     }
@@ -158,12 +143,6 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
 
     private static string Summary(ScoreResult result) =>
         string.Join("; ", result.Hits.Where(h => !h.Shadow).Select(h => RuleCatalog.NameOf(h.RuleId)));
-
-    private sealed class EventKey
-    {
-        public Guid MerchantId { get; init; }
-        public string EventId { get; init; } = "";
-    }
 }
 
 internal sealed class OpenAlertRow

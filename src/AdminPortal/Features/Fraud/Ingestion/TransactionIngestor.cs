@@ -170,6 +170,7 @@ internal sealed class TransactionIngestor : BackgroundService
         var scored = new List<ScoreResult>();
         var alertOf = new Dictionary<ScoreResult, Guid>(ReferenceEqualityComparer.Instance);
         var notices = new List<FraudAlertNotice>();
+        var joined = new Dictionary<Guid, (OpenAlert Alert, DateTimeOffset First, DateTimeOffset Last)>();
         foreach (var e in candidates)
         {
             if (!inserted.Contains((e.MerchantId, e.EventId)))
@@ -186,24 +187,36 @@ internal sealed class TransactionIngestor : BackgroundService
 
             var joinWindow = TimeSpan.FromMinutes(_engine.SettingsOf(e.MerchantId).JoinMinutes);
             var decision = _router.Route(result, joinWindow, Guid.NewGuid);
-            if (decision.Action == AlertAction.Join && !await _store.JoinAlertAsync(connection, transaction, decision.Alert!, result, now, ct))
-            {
-                // Closed by an analyst a moment ago: this hit starts a new alert if it is strong enough on its own.
-                _router.Close(e.MerchantId, decision.Alert!.Id);
-                decision = _router.Route(result, joinWindow, Guid.NewGuid);
-            }
-
             if (decision.Action == AlertAction.Open)
             {
                 await _store.OpenAlertAsync(connection, transaction, decision.Alert!, result, now, ct);
+                notices.Add(new FraudAlertNotice(e.MerchantId, decision.Alert!.Id, AlertChange.Opened, AlertSeverities.For(decision.Alert.Score)));
+            }
+            else if (decision.Action == AlertAction.Join)
+            {
+                // A burst joins one alert many times: write the alert once per group, with the span of its events.
+                var alert = decision.Alert!;
+                joined[alert.Id] = joined.TryGetValue(alert.Id, out var span)
+                    ? (alert, Min(span.First, e.OccurredAt), Max(span.Last, e.OccurredAt))
+                    : (alert, e.OccurredAt, e.OccurredAt);
             }
 
-            if (decision.Alert is { } alert && decision.Action != AlertAction.None)
+            if (decision.Alert is { } routed && decision.Action != AlertAction.None)
             {
-                alertOf[result] = alert.Id;
-                notices.Add(new FraudAlertNotice(e.MerchantId, alert.Id,
-                    decision.Action == AlertAction.Open ? AlertChange.Opened : AlertChange.Updated, AlertSeverities.For(alert.Score)));
+                alertOf[result] = routed.Id;
             }
+        }
+
+        foreach (var (alert, first, last) in joined.Values)
+        {
+            if (!await _store.JoinAlertAsync(connection, transaction, alert, first, last, now, ct))
+            {
+                // An analyst decided it a moment ago: these hits stay with it; later ones open a new alert.
+                _router.Close(alert.MerchantId, alert.Id);
+                continue;
+            }
+
+            notices.Add(new FraudAlertNotice(alert.MerchantId, alert.Id, AlertChange.Updated, AlertSeverities.For(alert.Score)));
         }
 
         await _store.SaveScoresAsync(connection, transaction, scored, alertOf, ct);
@@ -227,6 +240,10 @@ internal sealed class TransactionIngestor : BackgroundService
 
         return notices;
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private sealed class PendingBatch(IReadOnlyList<TransactionEvent> events)
     {

@@ -26,21 +26,29 @@ public sealed class CardTestingRule : FraudRule
             return null;
         }
 
-        var from = e.OccurredAt.UtcTicks - TimeSpan.FromMinutes(values[2]).Ticks;
+        var recent = device.Declines.Within(e.OccurredAt.UtcTicks, TimeSpan.FromMinutes(values[2]).Ticks);
         var count = 1;
-        var cards = new HashSet<int> { e.CardToken.GetHashCode(StringComparison.Ordinal) };
-        foreach (var entry in device.Declines.Entries)
+        foreach (var entry in recent)
         {
-            if (entry.Ticks > from && entry.Ticks <= e.OccurredAt.UtcTicks && entry.Amount <= small)
+            if (entry.Amount <= small)
             {
                 count++;
-                cards.Add(entry.Tag);
             }
         }
 
         if (count < values[1])
         {
             return null;
+        }
+
+        // Only for a hit: how many different cards the burst used.
+        var cards = new HashSet<int> { e.CardToken.GetHashCode(StringComparison.Ordinal) };
+        foreach (var entry in recent)
+        {
+            if (entry.Amount <= small)
+            {
+                cards.Add(entry.Tag);
+            }
         }
 
         return $"{count} declined attempts of at most {Money.Format(small, e.Currency)} on this terminal within {values[2]:0} minutes, " +

@@ -22,10 +22,9 @@ public sealed class RefundWithoutSaleRule : FraudRule
 
         if (state.Cards.TryGetValue(e.CardToken, out var card))
         {
-            var from = e.OccurredAt.UtcTicks - TimeSpan.FromDays(values[0]).Ticks;
-            foreach (var sale in card.Sales.Entries)
+            foreach (var sale in card.Sales.Within(e.OccurredAt.UtcTicks, TimeSpan.FromDays(values[0]).Ticks))
             {
-                if (sale.Ticks > from && sale.Ticks <= e.OccurredAt.UtcTicks && sale.Amount >= e.AmountMinor)
+                if (sale.Amount >= e.AmountMinor)
                 {
                     return null;
                 }
