@@ -4,6 +4,7 @@ using AdminPortal.Features.Audit;
 using AdminPortal.Features.Compliance;
 using AdminPortal.Features.Dashboard;
 using AdminPortal.Features.Devices;
+using AdminPortal.Features.Fraud;
 using AdminPortal.Features.Merchants;
 using AdminPortal.Features.Patching;
 using AdminPortal.Infrastructure;
@@ -21,6 +22,7 @@ builder.AddMerchants();
 builder.AddDevices();
 builder.AddPatching();
 builder.AddCompliance();
+builder.AddFraud();
 
 var app = builder.Build();
 
@@ -38,6 +40,7 @@ app.MapMerchants();
 app.MapDevices();
 app.MapPatching();
 app.MapCompliance();
+app.MapFraud();
 app.MapPortalShell();
 
 await app.RunAsync();

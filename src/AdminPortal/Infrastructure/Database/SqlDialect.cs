@@ -25,6 +25,23 @@ public sealed class SqlDialect
     /// <summary>"Is any of" for a list parameter: Npgsql binds arrays, SQLite gets Dapper's list expansion.</summary>
     public string AnyOf(string column, string parameter) => IsPostgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
 
+    /// <summary>
+    /// A value for a plain ADO.NET parameter, stored as the Dapper type handlers store it: on SQLite Guids as upper-case
+    /// text and times as fixed-width UTC text; on PostgreSQL native uuid and timestamptz (offset zero).
+    /// </summary>
+    public object ToParameterValue(object? value) => value switch
+    {
+        null => DBNull.Value,
+        Guid guid when !IsPostgres => guid.ToString("D").ToUpperInvariant(),
+        DateTimeOffset time when !IsPostgres => DapperTypeHandlers.ToSqliteText(time),
+        DateTimeOffset time => time.ToUniversalTime(),
+        bool flag when !IsPostgres => flag ? 1 : 0,
+        _ => value,
+    };
+
+    /// <summary>Reads a Guid column from a plain data reader (text on SQLite, uuid on PostgreSQL).</summary>
+    public static Guid ReadGuid(object value) => value is Guid guid ? guid : Guid.Parse((string)value);
+
     /// <summary>Insert that does nothing when the conflict target already exists (both dialects share this syntax).</summary>
     public static string OnConflictDoNothing(string conflictColumns) => $"ON CONFLICT ({conflictColumns}) DO NOTHING";
 

@@ -1,0 +1,257 @@
+using System.Threading.Channels;
+using AdminPortal.Features.Fraud.Scoring;
+using AdminPortal.Infrastructure.Database;
+
+namespace AdminPortal.Features.Fraud.Ingestion;
+
+/// <summary>
+/// Group commit: concurrent requests queue their batches on a channel; one loop takes everything waiting, stores the new
+/// events, scores them and writes their hits and alerts in ONE transaction, and only after the commit completes each
+/// request. So an acknowledged batch is durable (SQLite synchronous=FULL, PostgreSQL fsync) and many small requests
+/// cost one fsync together. The loop is the only writer of the engine's state, which keeps scoring sequential and
+/// deterministic. Before the first batch it rebuilds that state from stored events.
+/// </summary>
+internal sealed class TransactionIngestor : BackgroundService
+{
+    // Enough events per transaction to amortise the commit, few enough to keep latency and statement sizes small.
+    private const int MaxEventsPerGroup = 5000;
+
+    private readonly Channel<PendingBatch> _queue = Channel.CreateBounded<PendingBatch>(new BoundedChannelOptions(2000)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly IDbConnectionFactory _db;
+    private readonly FraudEventStore _store;
+    private readonly FraudEngine _engine;
+    private readonly AlertRouter _router;
+    private readonly FraudStateRebuilder _rebuilder;
+    private readonly FraudSettingsStore _settings;
+    private readonly StoreProfileCache _stores;
+    private readonly IFraudAlertFeed _feed;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<TransactionIngestor> _logger;
+    private bool _stateNeedsRebuild = true;
+
+    public TransactionIngestor(IDbConnectionFactory db, FraudEventStore store, FraudEngine engine, AlertRouter router, FraudStateRebuilder rebuilder,
+        FraudSettingsStore settings, StoreProfileCache stores, IFraudAlertFeed feed, TimeProvider clock, ILogger<TransactionIngestor> logger)
+    {
+        (_db, _store, _engine, _router, _rebuilder, _settings, _stores, _feed, _clock, _logger) =
+            (db, store, engine, router, rebuilder, settings, stores, feed, clock, logger);
+    }
+
+    /// <summary>Completes after the batch is committed (or fails, and nothing of it was acknowledged).</summary>
+    public async Task<TransactionBatchResponse> SubmitAsync(IReadOnlyList<TransactionEvent> events, CancellationToken ct)
+    {
+        var pending = new PendingBatch(events);
+        await _queue.Writer.WriteAsync(pending, ct);
+        return await pending.Completion.Task.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// Stores and scores one batch on the caller's thread, for command-line work (demo data) where the background loop
+    /// does not run. Never call it while the portal serves requests: the loop must stay the engine's only writer.
+    /// </summary>
+    public async Task<TransactionBatchResponse> IngestDirectAsync(IReadOnlyList<TransactionEvent> events)
+    {
+        if (_stateNeedsRebuild)
+        {
+            await _rebuilder.RebuildAsync(CancellationToken.None);
+            _stateNeedsRebuild = false;
+        }
+
+        var batch = new PendingBatch(events);
+        foreach (var notice in await CommitGroupAsync([batch]))
+        {
+            _feed.Publish(notice);
+        }
+
+        return await batch.Completion.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await TryRebuildAsync();
+        var group = new List<PendingBatch>();
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            group.Clear();
+            var events = 0;
+            while (events < MaxEventsPerGroup && _queue.Reader.TryRead(out var next))
+            {
+                group.Add(next);
+                events += next.Events.Count;
+            }
+
+            try
+            {
+                if (_stateNeedsRebuild)
+                {
+                    await _rebuilder.RebuildAsync(CancellationToken.None);
+                    _stateNeedsRebuild = false;
+                }
+
+                var notices = await CommitGroupAsync(group);
+                foreach (var notice in notices)
+                {
+                    _feed.Publish(notice);
+                }
+            }
+            catch (Exception ex)
+            {
+                // Nothing was acknowledged; the scoring state may hold events that were rolled back, so rebuild it.
+                _stateNeedsRebuild = true;
+                _logger.LogError(ex, "Storing a group of {Requests} transaction batches failed", group.Count);
+                foreach (var batch in group)
+                {
+                    batch.Completion.TrySetException(new TransactionStoreUnavailableException(ex));
+                }
+            }
+        }
+    }
+
+    private async Task TryRebuildAsync()
+    {
+        try
+        {
+            await _rebuilder.RebuildAsync(CancellationToken.None);
+            _stateNeedsRebuild = false;
+        }
+        catch (Exception ex)
+        {
+            // The database may not be reachable yet: the first batch tries again before it is scored.
+            _logger.LogWarning(ex, "Rebuilding the fraud scoring state at start-up failed; retrying with the first batch");
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Finish what was queued: those callers are still waiting for their acknowledgement.
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task<List<FraudAlertNotice>> CommitGroupAsync(List<PendingBatch> group)
+    {
+        var ct = CancellationToken.None; // a started commit finishes even during shutdown
+        var now = _clock.GetUtcNow();
+
+        // The same event id twice in the group (a retry racing its original): the first is the candidate, the rest duplicates.
+        var seen = new HashSet<(Guid, string)>();
+        var candidates = new List<TransactionEvent>();
+        foreach (var batch in group)
+        {
+            foreach (var e in batch.Events)
+            {
+                if (seen.Add((e.MerchantId, e.EventId)))
+                {
+                    candidates.Add(e);
+                }
+            }
+        }
+
+        var merchants = candidates.Select(e => e.MerchantId).Distinct().ToList();
+        await _settings.LoadIntoEngineAsync(merchants, ct);
+        await _stores.LoadIntoEngineAsync(_engine, merchants, ct);
+
+        await using var connection = await _db.OpenAsync(ct);
+        if (!_db.Dialect.IsPostgres)
+        {
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = FULL;"; // an acknowledgement must survive power loss, not only a crash
+            await pragma.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var inserted = await _store.InsertNewAsync(connection, transaction, candidates, ct);
+
+        // Score in arrival order: only events that are really new change the state.
+        var scored = new List<ScoreResult>();
+        var alertOf = new Dictionary<ScoreResult, Guid>(ReferenceEqualityComparer.Instance);
+        var notices = new List<FraudAlertNotice>();
+        var joined = new Dictionary<Guid, (OpenAlert Alert, DateTimeOffset First, DateTimeOffset Last)>();
+        foreach (var e in candidates)
+        {
+            if (!inserted.Contains((e.MerchantId, e.EventId)))
+            {
+                continue;
+            }
+
+            var result = _engine.Score(e);
+            scored.Add(result);
+            if (result.Hits.Count == 0)
+            {
+                continue;
+            }
+
+            var joinWindow = TimeSpan.FromMinutes(_engine.SettingsOf(e.MerchantId).JoinMinutes);
+            var decision = _router.Route(result, joinWindow, Guid.NewGuid);
+            if (decision.Action == AlertAction.Open)
+            {
+                await _store.OpenAlertAsync(connection, transaction, decision.Alert!, result, now, ct);
+                notices.Add(new FraudAlertNotice(e.MerchantId, decision.Alert!.Id, AlertChange.Opened, AlertSeverities.For(decision.Alert.Score)));
+            }
+            else if (decision.Action == AlertAction.Join)
+            {
+                // A burst joins one alert many times: write the alert once per group, with the span of its events.
+                var alert = decision.Alert!;
+                joined[alert.Id] = joined.TryGetValue(alert.Id, out var span)
+                    ? (alert, Min(span.First, e.OccurredAt), Max(span.Last, e.OccurredAt))
+                    : (alert, e.OccurredAt, e.OccurredAt);
+            }
+
+            if (decision.Alert is { } routed && decision.Action != AlertAction.None)
+            {
+                alertOf[result] = routed.Id;
+            }
+        }
+
+        foreach (var (alert, first, last) in joined.Values)
+        {
+            if (!await _store.JoinAlertAsync(connection, transaction, alert, first, last, now, ct))
+            {
+                // An analyst decided it a moment ago: these hits stay with it; later ones open a new alert.
+                _router.Close(alert.MerchantId, alert.Id);
+                continue;
+            }
+
+            notices.Add(new FraudAlertNotice(alert.MerchantId, alert.Id, AlertChange.Updated, AlertSeverities.For(alert.Score)));
+        }
+
+        await _store.SaveScoresAsync(connection, transaction, scored, alertOf, ct);
+        await transaction.CommitAsync(ct);
+
+        foreach (var batch in group)
+        {
+            var accepted = 0;
+            var counted = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var e in batch.Events)
+            {
+                // An event counts as accepted once, in the first request of the group that carried it.
+                if (inserted.Remove((e.MerchantId, e.EventId)) && counted.Add(e.EventId))
+                {
+                    accepted++;
+                }
+            }
+
+            batch.Completion.TrySetResult(new TransactionBatchResponse(accepted, batch.Events.Count - accepted));
+        }
+
+        return notices;
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private sealed class PendingBatch(IReadOnlyList<TransactionEvent> events)
+    {
+        public IReadOnlyList<TransactionEvent> Events { get; } = events;
+
+        public TaskCompletionSource<TransactionBatchResponse> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>The events could not be stored; the caller gets 503 and retries (event ids make the retry safe).</summary>
+public sealed class TransactionStoreUnavailableException(Exception inner) : Exception("The transaction store is unavailable.", inner);

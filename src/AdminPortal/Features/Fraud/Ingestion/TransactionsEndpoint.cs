@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Text.Json;
+using AdminPortal.Features.Audit;
+using AdminPortal.Infrastructure.CardData;
+
+namespace AdminPortal.Features.Fraud.Ingestion;
+
+/// <summary><c>POST /api/v1/transactions</c>: a terminal's batch of transaction events, scored as they are stored.</summary>
+public static class TransactionsEndpoint
+{
+    // 500 events of a few hundred bytes each fit easily; anything larger is not a terminal's batch.
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static IEndpointRouteBuilder MapTransactionsEndpoint(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/transactions", HandleAsync)
+            // Terminals authenticate with their device credential, not the portal's sign-in cookie.
+            .AllowAnonymous()
+            .DisableAntiforgery()
+            .WithName("SubmitTransactions")
+            .WithTags("Device API")
+            .Accepts<TransactionBatchRequest>("application/json")
+            .Produces<TransactionBatchResponse>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext context, ICallingDeviceResolver devices, TransactionIngestor ingestor,
+        IAuditLog audit, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var device = await devices.ResolveAsync(context, ct);
+        if (device is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Device authentication required",
+                detail: "Send the terminal's device credential.");
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes + 1);
+        var length = 0;
+        try
+        {
+            length = await ReadBodyAsync(context.Request.Body, buffer, ct);
+            if (length > MaxBodyBytes)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request too large",
+                    detail: $"Send at most {MaxBodyBytes / 1024} KiB ({TransactionBatchValidator.MaxEventsPerRequest} events) per request.");
+            }
+
+            var body = buffer.AsMemory(0, length);
+
+            // The PAN guard runs before anything parses, stores or logs the body.
+            PanFinding? pan;
+            try
+            {
+                pan = PanScanner.Find(body.Span);
+            }
+            catch (JsonException)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["$"] = ["The body is not valid JSON."] },
+                    title: "Malformed request");
+            }
+
+            if (pan is { } finding)
+            {
+                return await RefusePanAsync(context, device, finding, audit, loggers);
+            }
+
+            TransactionBatchRequest? request;
+            try
+            {
+                request = JsonSerializer.Deserialize<TransactionBatchRequest>(body.Span, Json);
+            }
+            catch (JsonException ex)
+            {
+                // The exception names the path and position, never the value.
+                return Results.ValidationProblem(
+                    new Dictionary<string, string[]> { [FieldName(ex.Path)] = ["Has the wrong type for this field."] }, title: "Malformed request");
+            }
+
+            var (events, errors) = TransactionBatchValidator.Validate(request, device, clock.GetUtcNow());
+            if (errors.Count > 0)
+            {
+                return Results.ValidationProblem(errors, title: "Some events are not valid; nothing was stored.");
+            }
+
+            try
+            {
+                var response = await ingestor.SubmitAsync(events, ct);
+                return Results.Json(response, Json, statusCode: StatusCodes.Status202Accepted);
+            }
+            catch (TransactionStoreUnavailableException)
+            {
+                context.Response.Headers.RetryAfter = "5";
+                return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not stored",
+                    detail: "The events could not be stored. Retry the same batch: event ids make retries safe.");
+            }
+        }
+        finally
+        {
+            // The buffer may have held a card number: wipe it before it goes back to the pool.
+            Array.Clear(buffer, 0, Math.Min(buffer.Length, length));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<IResult> RefusePanAsync(HttpContext context, CallingDevice device, PanFinding finding, IAuditLog audit, ILoggerFactory loggers)
+    {
+        loggers.CreateLogger(typeof(TransactionsEndpoint)).LogWarning(
+            "Refused a transaction batch from device {DeviceId}: field {Field} holds a primary account number", device.DeviceId, finding.Path);
+        await audit.RecordAsync(new AuditEvent
+        {
+            Category = "fraud",
+            Action = "pan.refused",
+            Outcome = AuditOutcome.Denied,
+            Summary = $"Refused a transaction batch: field {finding.Path} held a primary account number (not stored).",
+            MerchantId = device.MerchantId,
+            TargetType = "device",
+            TargetId = device.DeviceId.ToString(),
+            IpAddress = context.Connection.RemoteIpAddress?.ToString(),
+        }, CancellationToken.None);
+        return Results.ValidationProblem(
+            new Dictionary<string, string[]> { [finding.Path] = ["Holds a primary account number. Send the card token, BIN and last four only."] },
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "Card number refused; nothing was stored.");
+    }
+
+    private static async Task<int> ReadBodyAsync(Stream body, byte[] buffer, CancellationToken ct)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var read = await body.ReadAsync(buffer.AsMemory(total), ct);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
+    }
+
+    private static string FieldName(string? jsonPath) => jsonPath is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal)
+        ? path[2..]
+        : jsonPath is "$" or null ? "$" : jsonPath;
+}

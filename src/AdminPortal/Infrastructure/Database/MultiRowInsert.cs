@@ -1,0 +1,124 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+
+namespace AdminPortal.Infrastructure.Database;
+
+/// <summary>
+/// Inserts many rows fast inside the caller's transaction, skipping rows whose conflict key already exists, and says
+/// which rows were new. The fastest way differs by database, so this is where the dialects part:
+/// <list type="bullet">
+/// <item>SQLite (in-process, no round trips): one prepared single-row statement executed per row. Multi-row statements
+/// are slow there: binding a named parameter is a linear search over the statement's parameters.</item>
+/// <item>PostgreSQL (a round trip per statement): multi-row <c>INSERT … VALUES (…), (…) … RETURNING</c> of the key.</item>
+/// </list>
+/// Plain ADO.NET, not Dapper (Dapper checks each added parameter against the whole collection); values go through
+/// <see cref="SqlDialect.ToParameterValue"/> so they are stored exactly as the Dapper type handlers store them.
+/// </summary>
+public static class MultiRowInsert
+{
+    private const int PostgresParametersPerStatement = 16_000;
+
+    /// <param name="table">Table name (a constant of the caller, never input).</param>
+    /// <param name="columns">Column names; <paramref name="values"/> yields each row's values in the same order.</param>
+    /// <param name="conflictColumns">The unique key; must be a prefix-free subset of <paramref name="columns"/>.</param>
+    /// <returns>Indexes (into <paramref name="rows"/>) of the rows that were inserted.</returns>
+    public static async Task<HashSet<int>> InsertIgnoringConflictsAsync<T>(DbConnection connection, DbTransaction transaction, SqlDialect dialect,
+        string table, IReadOnlyList<string> columns, IReadOnlyList<T> rows, Func<T, object?[]> values, IReadOnlyList<string> conflictColumns,
+        CancellationToken ct)
+    {
+        var conflict = SqlDialect.OnConflictDoNothing(string.Join(", ", conflictColumns));
+        return dialect.IsPostgres
+            ? await InsertMultiRowAsync(connection, transaction, dialect, table, columns, rows, values, conflictColumns, conflict, ct)
+            : await InsertRowByRowAsync(connection, transaction, dialect, table, columns, rows, values, conflict, ct);
+    }
+
+    private static async Task<HashSet<int>> InsertRowByRowAsync<T>(DbConnection connection, DbTransaction transaction, SqlDialect dialect,
+        string table, IReadOnlyList<string> columns, IReadOnlyList<T> rows, Func<T, object?[]> values, string conflict, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, c) => "@c" + c))}) {conflict}";
+        var parameters = new DbParameter[columns.Count];
+        for (var c = 0; c < columns.Count; c++)
+        {
+            parameters[c] = command.CreateParameter();
+            parameters[c].ParameterName = "@c" + c;
+            command.Parameters.Add(parameters[c]);
+        }
+
+        var inserted = new HashSet<int>();
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var rowValues = values(rows[r]);
+            for (var c = 0; c < parameters.Length; c++)
+            {
+                parameters[c].Value = dialect.ToParameterValue(rowValues[c]);
+            }
+
+            if (await command.ExecuteNonQueryAsync(ct) == 1)
+            {
+                inserted.Add(r);
+            }
+        }
+
+        return inserted;
+    }
+
+    private static async Task<HashSet<int>> InsertMultiRowAsync<T>(DbConnection connection, DbTransaction transaction, SqlDialect dialect,
+        string table, IReadOnlyList<string> columns, IReadOnlyList<T> rows, Func<T, object?[]> values, IReadOnlyList<string> conflictColumns,
+        string conflict, CancellationToken ct)
+    {
+        var keyIndexes = conflictColumns.Select(k => columns.ToList().IndexOf(k)).ToArray();
+        var rowsPerStatement = Math.Max(1, PostgresParametersPerStatement / columns.Count);
+        var inserted = new HashSet<int>();
+        for (var offset = 0; offset < rows.Count; offset += rowsPerStatement)
+        {
+            var count = Math.Min(rowsPerStatement, rows.Count - offset);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var sql = new StringBuilder(64 + count * columns.Count * 9);
+            sql.Append("INSERT INTO ").Append(table).Append(" (").AppendJoin(", ", columns).Append(") VALUES ");
+            var rowOfKey = new Dictionary<string, int>(count, StringComparer.Ordinal);
+            for (var r = 0; r < count; r++)
+            {
+                var rowValues = values(rows[offset + r]);
+                rowOfKey.TryAdd(Key(keyIndexes.Select(k => rowValues[k])), offset + r);
+                sql.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    var name = string.Create(CultureInfo.InvariantCulture, $"p{r}_{c}");
+                    sql.Append(c == 0 ? "@" : ", @").Append(name);
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = name;
+                    parameter.Value = dialect.ToParameterValue(rowValues[c]);
+                    command.Parameters.Add(parameter);
+                }
+
+                sql.Append(')');
+            }
+
+            sql.Append(' ').Append(conflict).Append(" RETURNING ").AppendJoin(", ", conflictColumns);
+            command.CommandText = sql.ToString();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var key = new object?[conflictColumns.Count];
+            while (await reader.ReadAsync(ct))
+            {
+                for (var k = 0; k < key.Length; k++)
+                {
+                    key[k] = reader.GetValue(k);
+                }
+
+                if (rowOfKey.TryGetValue(Key(key), out var row))
+                {
+                    inserted.Add(row);
+                }
+            }
+        }
+
+        return inserted;
+    }
+
+    private static string Key(IEnumerable<object?> parts) =>
+        string.Join('\u001f', parts.Select(p => p is Guid guid ? guid.ToString("D") : Convert.ToString(p, CultureInfo.InvariantCulture)));
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AdminPortal.Infrastructure.Database;
+using AdminPortal.Testing;
+using Dapper;
+
+namespace AdminPortal.IntegrationTests.Fraud;
+
+public sealed class IngestionTests
+{
+    // A Tuesday 10:00 in Berlin: inside store hours, so only the rule under test fires.
+    private static DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    [Theory, BothDatabases]
+    public async Task A_batch_is_accepted_and_a_retry_reports_duplicates_without_storing_twice(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        var terminal = await host.CreateTerminalAsync("M-INGEST-1");
+        using var client = host.DeviceClient(terminal);
+        var events = new[] { Events.Sale("e-1", Now.AddMinutes(-3)), Events.Sale("e-2", Now.AddMinutes(-2)) };
+
+        var first = await client.PostAsync(events);
+        var retry = await client.PostAsync([.. events, Events.Sale("e-3", Now.AddMinutes(-1))]);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal("""{"accepted":2,"duplicates":0}""", await first.Content.ReadAsStringAsync());
+        Assert.Equal("""{"accepted":1,"duplicates":2}""", await retry.Content.ReadAsStringAsync());
+        Assert.Equal(3, await CountAsync(database, "SELECT count(*) FROM fraud_events"));
+    }
+
+    [Theory, BothDatabases]
+    public async Task Concurrent_retries_of_one_batch_store_each_event_exactly_once(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        var terminal = await host.CreateTerminalAsync("M-INGEST-2");
+        using var client = host.DeviceClient(terminal);
+        var events = Enumerable.Range(0, 50).Select(i => Events.Sale($"c-{i}", Now.AddSeconds(-i), cardToken: $"tok_card_{i:0000}")).ToArray();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.PostAsync(events)));
+
+        var answers = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        Assert.Equal(50, answers.Sum(a => a.GetProperty("accepted").GetInt32()));
+        Assert.Equal(7 * 50, answers.Sum(a => a.GetProperty("duplicates").GetInt32()));
+        Assert.Equal(50, await CountAsync(database, "SELECT count(*) FROM fraud_events"));
+    }
+
+    [Theory, BothDatabases]
+    public async Task An_acknowledged_batch_is_committed_before_the_answer(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        var terminal = await host.CreateTerminalAsync("M-INGEST-3");
+        using var client = host.DeviceClient(terminal);
+
+        for (var i = 0; i < 5; i++)
+        {
+            var response = await client.PostAsync(Events.Sale($"d-{i}", Now.AddSeconds(-10 + i)));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+            // A separate connection (as after a crash) sees the event the moment the 202 arrived.
+            Assert.Equal(i + 1, await CountAsync(database, "SELECT count(*) FROM fraud_events"));
+        }
+    }
+
+    [Theory, BothDatabases]
+    public async Task When_the_store_fails_nothing_is_acknowledged_and_a_retry_succeeds_later(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        var terminal = await host.CreateTerminalAsync("M-INGEST-4");
+        using var client = host.DeviceClient(terminal);
+        await client.PostAsync(Events.Sale("warm-up", Now.AddMinutes(-5)));
+        await ExecuteAsync(database, "ALTER TABLE fraud_events RENAME TO fraud_events_gone");
+
+        var failed = await client.PostAsync(Events.Sale("f-1", Now.AddMinutes(-1)));
+        await ExecuteAsync(database, "ALTER TABLE fraud_events_gone RENAME TO fraud_events");
+        var retried = await client.PostAsync(Events.Sale("f-1", Now.AddMinutes(-1)));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.Equal("application/problem+json", failed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("""{"accepted":1,"duplicates":0}""", await retried.Content.ReadAsStringAsync());
+    }
+
+    [Theory, BothDatabases]
+    public async Task Invalid_events_are_refused_naming_the_field_and_nothing_is_stored(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        var terminal = await host.CreateTerminalAsync("M-INGEST-5");
+        using var client = host.DeviceClient(terminal);
+        var bad = JsonSerializer.SerializeToNode(Events.Sale("v-2", Now))!;
+        bad["currency"] = "euro";
+        bad["entryMode"] = "telepathy";
+
+        var invalid = await client.PostAsync(Events.Sale("v-1", Now), bad);
+        var tooMany = await client.PostAsync(Enumerable.Range(0, 501).Select(i => Events.Sale($"m-{i}", Now)).ToArray());
+        var wrongType = await client.PostAsJsonAsync("/api/v1/transactions", new { events = new[] { new { eventId = "w", amountMinor = "ten" } } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("events[1].currency", out _));
+        Assert.True(errors.TryGetProperty("events[1].entryMode", out _));
+        Assert.False(errors.TryGetProperty("events[0].currency", out _));
+        Assert.True((await tooMany.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("events", out _));
+        Assert.True((await wrongType.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("events[0].amountMinor", out _));
+        Assert.Equal(0, await CountAsync(database, "SELECT count(*) FROM fraud_events"));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_caller_that_is_not_an_authenticated_device_gets_401(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        using var client = host.CreateClient();
+
+        var response = await client.PostAsync(Events.Sale("x", Now));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    internal static async Task<long> CountAsync(TestDatabase database, string sql)
+    {
+        await using var connection = await database.CreateConnectionFactory().OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql);
+    }
+
+    internal static async Task ExecuteAsync(TestDatabase database, string sql)
+    {
+        await using var connection = await database.CreateConnectionFactory().OpenAsync();
+        await connection.ExecuteAsync(sql);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text;
+using AdminPortal.Infrastructure.CardData;
+
+namespace AdminPortal.Tests.CardData;
+
+public sealed class PanScannerTests
+{
+    // Well-known test card numbers: all pass Luhn.
+    private const string Visa16 = "4111111111111111";
+    private const string Visa13 = "4222222222222";
+    private const string Amex15 = "378282246310005";
+    private const string Nineteen = "6011000990139424009"; // 19 digits, Luhn-valid (checked below)
+
+    private static PanFinding? Scan(string json) => PanScanner.Find(Encoding.UTF8.GetBytes(json));
+
+    [Theory]
+    [InlineData(Visa16)]
+    [InlineData(Visa13)]
+    [InlineData(Amex15)]
+    [InlineData("4111 1111 1111 1111")]
+    [InlineData("4111-1111-1111-1111")]
+    [InlineData("3782 822463 10005")]
+    [InlineData("card 4111111111111111 used")]
+    [InlineData("qty 2 4111111111111111")]
+    [InlineData("tok_4111111111111111")]
+    public void A_pan_in_a_string_is_found(string value)
+    {
+        var finding = Scan($$"""{"note":"{{value}}"}""");
+
+        Assert.Equal("note", finding?.Path);
+    }
+
+    [Fact]
+    public void Nineteen_digit_test_number_is_luhn_valid_and_found()
+    {
+        Assert.True(PanScanner.PassesLuhn(Nineteen));
+        Assert.Equal("a", Scan($$"""{"a":"{{Nineteen}}"}""")?.Path);
+    }
+
+    [Theory]
+    [InlineData("411111111111")]                 // 12 digits
+    [InlineData("41111111111111111113")]         // 20 digits, even though a 16-digit prefix passes Luhn
+    [InlineData("4111111111111112")]             // fails Luhn
+    [InlineData("4111 1111 1111 1112")]
+    [InlineData("4111  1111 1111 1111")]         // two separators in a row end the run: 4 + 12 digits
+    [InlineData("2026-11-25T12:00:00Z")]
+    [InlineData("123e4567-e89b-12d3-a456-426614174000")]
+    [InlineData("411111")]
+    [InlineData("")]
+    public void Other_values_are_not_pans(string value)
+    {
+        Assert.Null(Scan($$"""{"note":"{{value}}"}"""));
+    }
+
+    [Fact]
+    public void A_pan_written_as_a_json_number_is_found()
+    {
+        Assert.Equal("events[0].amountMinor", Scan($$$"""{"events":[{"amountMinor":{{{Visa16}}}}]}""")?.Path);
+        Assert.Null(Scan("""{"events":[{"amountMinor":41111111111111111113}]}"""));
+        Assert.Null(Scan("""{"events":[{"amountMinor":1250, "lat": 52.52}]}"""));
+    }
+
+    [Fact]
+    public void Escaped_digits_cannot_hide_a_pan()
+    {
+        Assert.Equal("x", Scan("""{"x":"\u0034111111111111111"}""")?.Path);
+    }
+
+    [Theory]
+    [InlineData("eventId")]
+    [InlineData("type")]
+    [InlineData("currency")]
+    [InlineData("cardToken")]
+    [InlineData("bin")]
+    [InlineData("last4")]
+    [InlineData("entryMode")]
+    [InlineData("result")]
+    [InlineData("responseCode")]
+    public void Every_field_of_a_transaction_event_is_scanned_and_the_path_names_it(string field)
+    {
+        var json = $$$"""
+            {"events":[
+              {"eventId":"e1","amountMinor":100,"cardToken":"tok_a","location":{"lat":1,"lon":2}},
+              {"eventId":"e2","amountMinor":100,"{{{field}}}":"4111-1111-1111-1111"}
+            ]}
+            """;
+
+        Assert.Equal($"events[1].{field}", Scan(json)?.Path);
+    }
+
+    [Fact]
+    public void Nested_arrays_and_objects_report_the_exact_path()
+    {
+        Assert.Equal("a[1][2].b.c", Scan($$$"""{"a":[[1],[0,0,{"b":{"c":"{{{Visa16}}}"}}]]}""")?.Path);
+        Assert.Equal("events[0].location.lat", Scan($$$"""{"events":[{"location":{"lat":{{{Visa16}}}}}]}""")?.Path);
+        Assert.Equal("$", Scan($"\"{Visa16}\"")?.Path);
+        Assert.Equal("[2]", Scan($"[1,2,\"{Visa16}\"]")?.Path);
+    }
+
+    [Fact]
+    public void The_finding_never_carries_the_number()
+    {
+        var finding = Scan($$$"""{"events":[{"cardToken":"{{{Visa16}}}"}]}""");
+
+        Assert.NotNull(finding);
+        Assert.DoesNotContain("1111", finding.Value.Path);
+        Assert.DoesNotContain("1111", finding.Value.ToString());
+    }
+
+    [Fact]
+    public void Invalid_json_is_reported_as_such()
+    {
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => Scan("""{"a":"""));
+    }
+}
