@@ -5,6 +5,7 @@ using AdminPortal.Features.Compliance;
 using AdminPortal.Features.Dashboard;
 using AdminPortal.Features.Devices;
 using AdminPortal.Features.Fraud;
+using AdminPortal.Features.Incidents;
 using AdminPortal.Features.Merchants;
 using AdminPortal.Features.Patching;
 using AdminPortal.Infrastructure;
@@ -23,6 +24,7 @@ builder.AddDevices();
 builder.AddPatching();
 builder.AddCompliance();
 builder.AddFraud();
+builder.AddIncidents();
 
 var app = builder.Build();
 

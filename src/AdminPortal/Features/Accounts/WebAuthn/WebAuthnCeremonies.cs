@@ -33,7 +33,8 @@ public sealed class WebAuthnCeremonies(
     CredentialStore credentials,
     ISecurityEvents events,
     TimeProvider clock,
-    ILogger<WebAuthnCeremonies> logger)
+    ILogger<WebAuthnCeremonies> logger,
+    IEnumerable<ICounterRegressionObserver> counterRegressionObservers)
 {
     public async Task<CeremonyStart> BeginRegistrationAsync(Person person, Guid? sessionId, CancellationToken ct = default)
     {
@@ -172,11 +173,29 @@ public sealed class WebAuthnCeremonies(
                 "webauthn.counter-regression", false,
                 $"Key \"{key.Name}\" presented signature counter {result.SignCount} after {key.SignCount}: it may have been cloned. The sign-in was refused.",
                 key.PersonId, TargetType: "webauthn-credential", TargetId: key.Id.ToString("D"), Denied: true), client, ct);
+            await NotifyCounterRegressionAsync(new CounterRegression(
+                key.PersonId, key.Id, key.Name, key.SignCount, result.SignCount, clock.GetUtcNow(), client.IpAddress));
             return new AssertionOutcome(AssertionFailure.CounterRegression, key);
         }
 
         await credentials.RecordUseAsync(key.Id, result.SignCount, result.IsBackedUp, ct);
         return new AssertionOutcome(AssertionFailure.None, key);
+    }
+
+    private async Task NotifyCounterRegressionAsync(CounterRegression regression)
+    {
+        foreach (var observer in counterRegressionObservers)
+        {
+            try
+            {
+                // Not the request's token: the incident must be opened even if the browser gave up waiting.
+                await observer.OnCounterRegressionAsync(regression, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Counter-regression observer {Observer} failed for key {KeyId}", observer.GetType().Name, regression.CredentialId);
+            }
+        }
     }
 }
 
