@@ -11,11 +11,15 @@ namespace AdminPortal.Features.Incidents.Sources;
 /// impersonated, and each works its own ticket). A person with no merchant role (provider staff) opens none: the event
 /// stays in the audit log under "authentication", and platform admins see it there.
 /// </summary>
-internal sealed class CounterRegressionIncidents(
-    IncidentStore incidents, MerchantMemberships memberships, PersonDirectory people, ILogger<CounterRegressionIncidents> logger) : ICounterRegressionObserver
+internal sealed class CounterRegressionIncidents(IServiceProvider services, ILogger<CounterRegressionIncidents> logger) : ICounterRegressionObserver
 {
     public async Task OnCounterRegressionAsync(CounterRegression regression, CancellationToken cancellationToken)
     {
+        // Resolved here, not injected: WebAuthn ceremonies → this observer → memberships → step-up → WebAuthn ceremonies
+        // would be a constructor cycle.
+        var incidents = services.GetRequiredService<IncidentStore>();
+        var memberships = services.GetRequiredService<MerchantMemberships>();
+        var people = services.GetRequiredService<PersonDirectory>();
         var person = await people.FindAsync(regression.PersonId, cancellationToken);
         var name = person is null ? regression.PersonId.ToString("D") : $"{person.DisplayName} <{person.Email}>";
         var grants = await memberships.GrantsOfAsync(regression.PersonId, cancellationToken);
