@@ -18,11 +18,14 @@ public sealed class PortalHost : WebApplicationFactory<Program>
 
     private readonly Action<IServiceCollection>? _configureServices;
 
-    private PortalHost(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? configureServices)
+    private readonly bool _ownsDatabase;
+
+    private PortalHost(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? configureServices, bool ownsDatabase = true)
     {
         _database = database;
         _settings = settings;
         _configureServices = configureServices;
+        _ownsDatabase = ownsDatabase;
     }
 
     public DatabaseProvider Provider => _database.Provider;
@@ -45,7 +48,18 @@ public sealed class PortalHost : WebApplicationFactory<Program>
             all[key] = value;
         }
 
-        var host = new PortalHost(database, all, configureServices);
+        return Start(new PortalHost(database, all, configureServices));
+    }
+
+    /// <summary>
+    /// Another portal instance on <paramref name="first"/>'s database (scale-out tests): its own process state and port,
+    /// the same settings; the database stays with <paramref name="first"/>.
+    /// </summary>
+    public static PortalHost StartAnotherInstance(PortalHost first, Action<IServiceCollection>? configureServices = null) =>
+        Start(new PortalHost(first._database, first._settings, configureServices, ownsDatabase: false));
+
+    private static PortalHost Start(PortalHost host)
+    {
         host.UseKestrel(0);
         host.StartServer();
         var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -82,6 +96,9 @@ public sealed class PortalHost : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await _database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await _database.DisposeAsync();
+        }
     }
 }

@@ -1,4 +1,5 @@
 using AdminPortal.Components;
+using AdminPortal.Infrastructure.Cluster;
 using AdminPortal.Infrastructure.CommandLine;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Infrastructure.LiveUpdates;
@@ -24,11 +25,15 @@ public static class PortalInfrastructure
 
         builder.Services.AddPortalDatabase(builder.Configuration);
         builder.Services.AddLiveUpdates();
+        builder.Services.AddClusterWork();
+        builder.Services.AddSharedDataProtection();
         builder.Services.AddPortalCommand<MigrateCommand>();
         builder.Services.AddPortalCommand<SeedDemoCommand>();
 
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseReadinessCheck>("database", tags: ["ready"]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseReadinessCheck>("database", tags: ["ready"])
+            .AddCheck<LiveUpdatesReadinessCheck>("live-updates", tags: ["ready"]);
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();

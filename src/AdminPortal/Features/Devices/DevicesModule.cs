@@ -5,6 +5,7 @@ using AdminPortal.Features.Devices.Commands;
 using AdminPortal.Features.Devices.Enrollment;
 using AdminPortal.Features.Devices.Monitoring;
 using AdminPortal.Features.Devices.Pages;
+using AdminPortal.Infrastructure.Cluster;
 using AdminPortal.Infrastructure.CommandLine;
 using AdminPortal.Infrastructure.Shell;
 using MudBlazor;
@@ -29,8 +30,7 @@ public static class DevicesModule
         services.AddSingleton<CheckInProcessor>();
         services.AddSingleton<CheckInWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<CheckInWriter>());
-        services.AddSingleton<DeviceHealthMonitor>();
-        services.AddHostedService(sp => sp.GetRequiredService<DeviceHealthMonitor>());
+        services.AddSingletonWork<DeviceHealthMonitor>();
         services.AddDeviceApiDocumentation();
         services.AddPortalCommand<EnrollmentCodeCommand>();
         services.AddTransient<IDemoSeeder, DevicesDemoSeeder>();

@@ -27,9 +27,9 @@ public static class FraudModule
         services.AddSingleton<RuleStatistics>();
         services.AddTransient<AdminPortal.Infrastructure.CommandLine.IDemoSeeder, FraudDemoSeeder>();
 
-        // Seams the integrator binds to other areas: device authentication and the shared live-update notifier.
+        // Seams bound to other areas: device authentication, and alert changes over the shared live updates.
         services.TryAddSingleton<ICallingDeviceResolver, DeviceCredentialResolver>();
-        services.TryAddSingleton<IFraudAlertFeed, InProcessFraudAlertFeed>();
+        services.TryAddSingleton<IFraudAlertFeed, LiveFraudAlertFeed>();
 
         services.AddDashboardCard<Queue.OpenAlertsCard>("Open fraud alerts", order: 20);
         services.AddNavItem(new NavItem("Risk", "Fraud alerts", "fraud", Icons.Material.Filled.GppMaybe, 10));

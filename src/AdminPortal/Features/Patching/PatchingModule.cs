@@ -1,3 +1,4 @@
+using AdminPortal.Infrastructure.Cluster;
 using AdminPortal.Infrastructure.CommandLine;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Infrastructure.Shell;
@@ -23,7 +24,7 @@ public static class PatchingModule
         services.AddTransient<IDemoSeeder, PatchingDemoSeeder>();
         services.AddNavItem(new NavItem("Estate", "Patching", "patching", Icons.Material.Filled.SystemSecurityUpdate, 30));
         services.AddDashboardCard<PatchComplianceCard>("Patch compliance", order: 30);
-        services.AddHostedService<RolloutSupervisorService>();
+        services.AddSingletonWork<RolloutSupervisorService>();
 
         // Extension points other slices fill. TryAdd: the Devices slice's inventory (registered before or after this
         // call with AddSingleton/Replace) wins over the empty stand-in.

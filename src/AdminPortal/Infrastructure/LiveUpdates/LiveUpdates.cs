@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AdminPortal.Infrastructure.Database;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AdminPortal.Infrastructure.LiveUpdates;
@@ -6,7 +7,8 @@ namespace AdminPortal.Infrastructure.LiveUpdates;
 /// <summary>
 /// In-process publish/subscribe for pushing changes to open pages. A message is published to one merchant's topic;
 /// a subscriber listens to a set of merchants (its access scope) or to all of them (platform staff), for one message
-/// type. Knows no slice. Across several portal instances PostgreSQL LISTEN/NOTIFY will sit behind the same interface.
+/// type. Knows no slice. With PostgreSQL, <see cref="PostgresLiveUpdates"/> carries every message to the other portal
+/// instances too (LISTEN/NOTIFY), so messages must stay small: ids and a change kind, and pages read the rest.
 /// </summary>
 public interface ILiveUpdates
 {
@@ -24,19 +26,31 @@ internal sealed class InProcessLiveUpdates(ILogger<InProcessLiveUpdates> logger)
 {
     private readonly ConcurrentDictionary<Subscription, byte> _subscriptions = new();
 
-    public void Publish<TMessage>(Guid merchantId, TMessage message) where TMessage : notnull
+    // Message types by full name, for messages arriving from other instances: only types this process has subscribed to
+    // are ever deserialised.
+    private readonly ConcurrentDictionary<string, Type> _subscribedTypes = new(StringComparer.Ordinal);
+
+    public void Publish<TMessage>(Guid merchantId, TMessage message) where TMessage : notnull =>
+        Deliver(merchantId, typeof(TMessage), message);
+
+    /// <summary>Hands <paramref name="message"/> of <paramref name="messageType"/> to this process's subscribers.</summary>
+    public void Deliver(Guid merchantId, Type messageType, object message)
     {
         foreach (var subscription in _subscriptions.Keys)
         {
-            if (subscription.MessageType == typeof(TMessage) && subscription.Wants(merchantId))
+            if (subscription.MessageType == messageType && subscription.Wants(merchantId))
             {
                 _ = DeliverAsync(subscription, message);
             }
         }
     }
 
+    /// <summary>The subscribed message type of that full name, if any subscriber here ever asked for it.</summary>
+    public Type? SubscribedType(string fullName) => _subscribedTypes.GetValueOrDefault(fullName);
+
     public IDisposable Subscribe<TMessage>(IReadOnlyCollection<Guid>? merchantIds, Func<TMessage, Task> handler) where TMessage : notnull
     {
+        _subscribedTypes.TryAdd(typeof(TMessage).FullName!, typeof(TMessage));
         var subscription = new Subscription(
             typeof(TMessage), merchantIds?.ToHashSet(), message => handler((TMessage)message), s => _subscriptions.TryRemove(s, out _));
         _subscriptions.TryAdd(subscription, 0);
@@ -71,9 +85,17 @@ internal sealed class InProcessLiveUpdates(ILogger<InProcessLiveUpdates> logger)
 
 public static class LiveUpdatesServiceCollectionExtensions
 {
+    /// <summary>
+    /// In-process delivery; on PostgreSQL also LISTEN/NOTIFY between instances (one listening connection per instance).
+    /// </summary>
     public static IServiceCollection AddLiveUpdates(this IServiceCollection services)
     {
-        services.TryAddSingleton<ILiveUpdates, InProcessLiveUpdates>();
+        services.TryAddSingleton<InProcessLiveUpdates>();
+        services.TryAddSingleton<PostgresLiveUpdates>();
+        services.TryAddSingleton<ILiveUpdates>(sp => sp.GetRequiredService<IDbConnectionFactory>().Dialect.IsPostgres
+            ? sp.GetRequiredService<PostgresLiveUpdates>()
+            : sp.GetRequiredService<InProcessLiveUpdates>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresLiveUpdates>());
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using AdminPortal.Infrastructure.Cluster;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Infrastructure.LiveUpdates;
 using Dapper;
@@ -7,12 +8,12 @@ namespace AdminPortal.Features.Devices.Monitoring;
 
 /// <summary>
 /// Finds devices that missed their check-ins (three intervals by default) and commands nobody acknowledged in time.
-/// Several portal instances may sweep at once: each update is conditional, so a device goes offline (and gets its
-/// alert) once.
+/// Runs as cluster singleton work: one instance sweeps per interval. Each update is conditional as well, so even a
+/// sweep started by hand beside it marks a device offline (and raises its alert) once.
 /// </summary>
 public sealed class DeviceHealthMonitor(
     IDbConnectionFactory db, ILiveUpdates live, TimeProvider clock, IOptions<DeviceOptions> options, ILogger<DeviceHealthMonitor> logger)
-    : BackgroundService
+    : ISingletonWork
 {
     private const int SweepBatch = 500;
 
@@ -44,22 +45,11 @@ public sealed class DeviceHealthMonitor(
 
     public sealed record SweepResult(IReadOnlyList<Guid> WentOffline, int CommandsExpired);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.MonitorIntervalSeconds), clock);
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(ex, "The device health sweep failed; it runs again in {Seconds} s", options.Value.MonitorIntervalSeconds);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    public string Name => "devices.health-sweep";
+
+    public TimeSpan Interval => TimeSpan.FromSeconds(options.Value.MonitorIntervalSeconds);
+
+    public Task RunAsync(CancellationToken ct) => SweepAsync(ct);
 
     /// <summary>One sweep at the clock's current time; public so tests drive it with a fake clock.</summary>
     public async Task<SweepResult> SweepAsync(CancellationToken ct)

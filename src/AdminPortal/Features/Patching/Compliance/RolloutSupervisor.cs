@@ -1,4 +1,5 @@
 using AdminPortal.Features.Merchants.Access;
+using AdminPortal.Infrastructure.Cluster;
 
 namespace AdminPortal.Features.Patching;
 
@@ -65,25 +66,15 @@ public sealed class RolloutSupervisor(
     }
 }
 
-/// <summary>Runs the supervisor every minute on the portal's clock.</summary>
-internal sealed class RolloutSupervisorService(RolloutSupervisor supervisor, TimeProvider clock, ILogger<RolloutSupervisorService> logger) : BackgroundService
+/// <summary>Runs the supervisor once a minute across all portal instances (cluster singleton work).</summary>
+internal sealed class RolloutSupervisorService(RolloutSupervisor supervisor) : ISingletonWork
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan RunInterval = TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await supervisor.EvaluateAsync(stoppingToken);
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                // A database hiccup must not stop rollouts for good: log and try again next minute.
-                logger.LogError(error, "Evaluating patch rollouts failed.");
-            }
-        }
-    }
+    public string Name => "patching.rollout-supervisor";
+
+    public TimeSpan Interval => RunInterval;
+
+    // A failure is logged by the runner, and the next minute tries again: a database hiccup never stops rollouts for good.
+    public Task RunAsync(CancellationToken ct) => supervisor.EvaluateAsync(ct);
 }
