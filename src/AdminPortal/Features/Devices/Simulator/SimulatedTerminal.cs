@@ -7,7 +7,8 @@ namespace AdminPortal.Features.Devices.Simulator;
 
 /// <summary>
 /// One simulated terminal speaking the real device API over HTTP: enrolls with a code, checks in, obeys its commands
-/// (acknowledging each), now and then reports tampering or wanders away from its store.
+/// (acknowledging each), now and then reports tampering or wanders away from its store, and takes payments, reporting
+/// them as transaction event batches.
 /// </summary>
 public sealed class SimulatedTerminal(HttpClient http, string serialNumber, double? homeLatitude, double? homeLongitude, Random random)
 {
@@ -22,10 +23,23 @@ public sealed class SimulatedTerminal(HttpClient http, string serialNumber, doub
     public int CommandsObeyed { get; private set; }
     public int NextCheckInSeconds { get; private set; } = 300;
 
+    /// <summary>Transaction events the portal stored as new, and those it recognised as already received (retries).</summary>
+    public int TransactionsAccepted { get; private set; }
+    public int TransactionsDuplicate { get; private set; }
+
+    /// <summary>Batches whose answer did not arrive (network, 5xx): they are sent again, unchanged, next time.</summary>
+    public int BatchesRetried { get; private set; }
+
+    /// <summary>The fraud pattern staged in the last new batch, if any.</summary>
+    public InjectedPattern? LastInjectedPattern => _traffic.LastPattern;
+
     private string? _secret;
     private int _battery = 60 + random.Next(40);
     private bool _tampered;
     private bool _roaming;
+    private SimulatedLocation? _position;
+    private SimulatedTransactionBatch? _unconfirmed;
+    private readonly TransactionTraffic _traffic = new(serialNumber, random);
 
     public async Task EnrollAsync(string enrollmentCode, CancellationToken ct)
     {
@@ -51,6 +65,7 @@ public sealed class SimulatedTerminal(HttpClient http, string serialNumber, doub
             ? new LocationReport(
                 Math.Round(lat + (_roaming ? 0.5 : random.NextDouble() * 0.0005), 6), Math.Round(lon + (_roaming ? 0.5 : 0), 6), 15 + random.Next(30))
             : null;
+        _position = location is null ? null : new SimulatedLocation(location.Lat!.Value, location.Lon!.Value);
         var request = new CheckInRequest("Android 11", "FW 2.1", "3.5.1", _battery, new NetworkReport("wifi", true), location,
             new TamperReport(_tampered ? "tampered" : "ok", _tampered ? "simulated case-open switch" : null), new SecurityReport(false, true));
 
@@ -69,6 +84,57 @@ public sealed class SimulatedTerminal(HttpClient http, string serialNumber, doub
         {
             await ObeyAsync(command, ct);
         }
+    }
+
+    /// <summary>
+    /// Reports the payments taken since the last check-in: a new batch of <paramref name="count"/> ordinary transactions
+    /// (plus an injected fraud pattern at <paramref name="fraudRate"/>), or — when the last batch got no answer — that
+    /// same batch again with the same event ids, so the portal stores each event once. A locked terminal takes no payments.
+    /// </summary>
+    public async Task SendTransactionsAsync(int count, double fraudRate, string currency, CancellationToken ct)
+    {
+        if (_secret is null || Decommissioned || Locked || (count <= 0 && fraudRate <= 0 && _unconfirmed is null))
+        {
+            return;
+        }
+
+        var batch = _unconfirmed ??= _traffic.NextBatch(count, fraudRate, currency, _position, DateTimeOffset.UtcNow,
+            TimeSpan.FromSeconds(Math.Min(NextCheckInSeconds, 300)));
+        if (batch.Events.Count == 0)
+        {
+            _unconfirmed = null;
+            return;
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await SendAsync("/api/v1/transactions", batch, ct);
+        }
+        catch (HttpRequestException)
+        {
+            // The answer was lost: the portal may or may not have stored the batch. Keep it for the next round.
+            BatchesRetried++;
+            return;
+        }
+
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            Decommissioned = true;
+            return;
+        }
+
+        if ((int)response.StatusCode >= 500)
+        {
+            BatchesRetried++;
+            return;
+        }
+
+        await EnsureAsync(response, "report transactions", ct);
+        var answer = (await response.Content.ReadFromJsonAsync<SimulatedBatchAnswer>(DeviceRequestReader.Json, ct))!;
+        TransactionsAccepted += answer.Accepted;
+        TransactionsDuplicate += answer.Duplicates;
+        _unconfirmed = null;
     }
 
     private async Task ObeyAsync(CommandMessage command, CancellationToken ct)
