@@ -6,8 +6,8 @@ namespace AdminPortal.Features.Devices.Simulator;
 
 /// <summary>
 /// <c>simulate --url URL --merchant M --store S [--count N] [--rounds R] [--interval SECONDS] [--tamper-rate P] [--roam-rate P]
-/// [--transactions N] [--fraud-rate P] [--currency C]</c>: enrolls N simulated terminals through a running portal's device API,
-/// checks them in every interval and reports their transactions.
+/// [--transactions N] [--fraud-rate P] [--currency C] [--install-failure-rate P]</c>: enrolls N simulated terminals through a running portal's device API,
+/// checks them in every interval, follows their patch policy and reports their transactions.
 /// </summary>
 internal sealed class SimulateCommand(TerminalSimulation simulation, MerchantDirectory merchants) : IPortalCommand
 {
@@ -32,7 +32,7 @@ internal sealed class SimulateCommand(TerminalSimulation simulation, MerchantDir
             merchant.Id, store.Id, options.GetInt("count", 10, 1, 10_000), options.Get("prefix") ?? $"SIM-{DateTime.UtcNow:HHmmss}-",
             Rate(options, "tamper-rate", 0.01), Rate(options, "roam-rate", 0.01),
             options.Get("interval") is null ? null : options.GetInt("interval", 300, 1, 86_400),
-            options.GetInt("transactions", 3, 0, 400), Rate(options, "fraud-rate", 0.02), Currency(options));
+            options.GetInt("transactions", 3, 0, 400), Rate(options, "fraud-rate", 0.02), Currency(options), Rate(options, "install-failure-rate", 0.02));
         var rounds = options.GetInt("rounds", 1_000_000, 1, int.MaxValue);
 
         using var http = new HttpClient { BaseAddress = new Uri(url) };

@@ -6,9 +6,10 @@ namespace AdminPortal.Features.Devices.Simulator;
 
 /// <param name="TransactionsPerCheckIn">Ordinary transactions each terminal reports per round (0: none).</param>
 /// <param name="FraudRate">Probability per batch of one injected fraud pattern (card testing, card velocity, refund without sale).</param>
+/// <param name="InstallFailureRate">Probability that an install the patch policy asks for fails.</param>
 public sealed record SimulationSettings(
     Guid MerchantId, Guid StoreId, int Count, string SerialPrefix, double TamperRate = 0.01, double RoamRate = 0.01, int? IntervalSeconds = null,
-    int TransactionsPerCheckIn = 0, double FraudRate = 0, string Currency = "EUR");
+    int TransactionsPerCheckIn = 0, double FraudRate = 0, string Currency = "EUR", double InstallFailureRate = 0);
 
 /// <summary>
 /// A fleet of <see cref="SimulatedTerminal"/>s against a portal's device API. Codes are made in-process (the simulator
@@ -38,7 +39,7 @@ public sealed class TerminalSimulation(EnrollmentCodes codes, MerchantDirectory 
     public static Task RoundAsync(IEnumerable<SimulatedTerminal> terminals, SimulationSettings settings, CancellationToken ct) =>
         Task.WhenAll(terminals.Select(async t =>
         {
-            await t.CheckInAsync(settings.TamperRate, settings.RoamRate, ct);
+            await t.CheckInAsync(settings.TamperRate, settings.RoamRate, ct, settings.InstallFailureRate);
             await t.SendTransactionsAsync(settings.TransactionsPerCheckIn, settings.FraudRate, settings.Currency, ct);
         }));
 
@@ -50,7 +51,8 @@ public sealed class TerminalSimulation(EnrollmentCodes codes, MerchantDirectory 
             await RoundAsync(terminals, settings, ct);
             var live = terminals.Count(t => !t.Decommissioned);
             await log.WriteLineAsync($"round {round}: {live} terminals checked in, {terminals.Count(t => t.Locked)} locked, {terminals.Sum(t => t.CommandsObeyed)} commands obeyed, " +
-                $"{terminals.Sum(t => t.TransactionsAccepted)} transactions reported");
+                $"{terminals.Sum(t => t.TransactionsAccepted)} transactions reported, " +
+                $"{terminals.Sum(t => t.InstallsSucceeded)} installs ({terminals.Sum(t => t.InstallsFailed)} failed)");
             if (round < rounds)
             {
                 var interval = settings.IntervalSeconds ?? terminals.FirstOrDefault()?.NextCheckInSeconds ?? 300;
