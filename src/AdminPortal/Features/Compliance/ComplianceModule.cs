@@ -23,6 +23,9 @@ public static class ComplianceModule
         services.AddSingleton<SaqExporter>();
         services.AddComplianceEvidenceSource<AuditLogEvidenceSource>();
         services.AddComplianceEvidenceSource<AwarenessEvidenceSource>();
+        services.AddComplianceEvidenceSource<AccountsEvidenceSource>();
+        services.AddComplianceEvidenceSource<DeviceInventoryEvidenceSource>();
+        services.AddComplianceEvidenceSource<PatchLatencyEvidenceSource>();
         services.AddPortalCommand<ExportSaqCommand>();
         services.AddTransient<IDemoSeeder, ComplianceDemoSeeder>();
         services.AddNavItem(new NavItem("Compliance", "PCI DSS self-assessment", "compliance", Icons.Material.Filled.Policy, 10));
