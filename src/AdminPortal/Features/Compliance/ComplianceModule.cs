@@ -23,6 +23,9 @@ public static class ComplianceModule
         services.AddSingleton<SaqExporter>();
         services.AddComplianceEvidenceSource<AuditLogEvidenceSource>();
         services.AddComplianceEvidenceSource<AwarenessEvidenceSource>();
+        services.AddComplianceEvidenceSource<AccountsEvidenceSource>();
+        services.AddComplianceEvidenceSource<DeviceInventoryEvidenceSource>();
+        services.AddComplianceEvidenceSource<PatchLatencyEvidenceSource>();
         services.AddComplianceEvidenceSource<IncidentEvidenceSource>();
         services.AddPortalCommand<ExportSaqCommand>();
         services.AddTransient<IDemoSeeder, ComplianceDemoSeeder>();

@@ -115,6 +115,24 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
         return device is not null && scope.CanSee(device.MerchantId) ? device : null;
     }
 
+    /// <summary>
+    /// The merchant's terminals in service (active, locked, lost or stolen), for slices that evaluate a whole estate such
+    /// as patch compliance. Pre-registered, retired and wiped devices run nothing that could be patched.
+    /// </summary>
+    public async Task<IReadOnlyList<Device>> ListInServiceAsync(AccessScope scope, Guid merchantId, CancellationToken ct = default)
+    {
+        if (!scope.CanSee(merchantId))
+        {
+            return [];
+        }
+
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<Device>(new CommandDefinition(
+            $"SELECT {DetailColumns} FROM devices WHERE merchant_id = @merchantId AND status IN (1, 2, 3) ORDER BY serial_number",
+            new { merchantId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
     public async Task<IReadOnlyList<DeviceCheckInRecord>> ListCheckInsAsync(AccessScope scope, Guid merchantId, Guid deviceId, int take = 20, CancellationToken ct = default)
     {
         if (!scope.CanSee(merchantId))

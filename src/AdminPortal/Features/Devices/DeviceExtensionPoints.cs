@@ -41,6 +41,20 @@ public interface IDeviceCheckInObserver
     Task OnCheckInAsync(DeviceCheckInNotice checkIn, CancellationToken cancellationToken);
 }
 
+/// <summary>An install attempt a terminal reported at check-in (component: os | firmware | paymentApp).</summary>
+public sealed record DeviceInstallReport(Guid ReportId, string Component, string Version, bool Succeeded, DateTimeOffset OccurredAt, string? Detail);
+
+/// <summary>
+/// Receives the install reports of a check-in (the Patching slice records them). Called after the check-in committed
+/// and before the terminal is answered, so a failure fails the request and the terminal sends the same reports again;
+/// implementations must therefore be idempotent on <see cref="DeviceInstallReport.ReportId"/>. With none registered the
+/// reports are accepted and dropped.
+/// </summary>
+public interface IDeviceInstallReportSink
+{
+    Task RecordAsync(DeviceCheckInNotice checkIn, IReadOnlyList<DeviceInstallReport> installs, CancellationToken cancellationToken);
+}
+
 /// <summary>Published on the merchant's live-update topic whenever a device changes in a way a page shows.</summary>
 public sealed record DeviceChanged(Guid MerchantId, Guid DeviceId, DeviceChange Change);
 

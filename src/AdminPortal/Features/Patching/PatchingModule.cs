@@ -2,7 +2,6 @@ using AdminPortal.Infrastructure.Cluster;
 using AdminPortal.Infrastructure.CommandLine;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Infrastructure.Shell;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor;
 
 namespace AdminPortal.Features.Patching;
@@ -26,9 +25,11 @@ public static class PatchingModule
         services.AddDashboardCard<PatchComplianceCard>("Patch compliance", order: 30);
         services.AddSingletonWork<RolloutSupervisorService>();
 
-        // Extension points other slices fill. TryAdd: the Devices slice's inventory (registered before or after this
-        // call with AddSingleton/Replace) wins over the empty stand-in.
-        services.TryAddSingleton<IDeviceInventory, NoDeviceInventory>();
+        // Patching reads terminals through Devices' C# API and plugs into the check-in through Devices' extension points.
+        services.AddSingleton<IDeviceInventory, DevicesInventory>();
+        services.AddSingleton<CheckInPatchPolicy>();
+        services.AddSingleton<AdminPortal.Features.Devices.IDevicePolicyProvider>(sp => sp.GetRequiredService<CheckInPatchPolicy>());
+        services.AddSingleton<AdminPortal.Features.Devices.IDeviceInstallReportSink>(sp => sp.GetRequiredService<CheckInPatchPolicy>());
 
         services.AddSingleton<IPolicyActivationStepUp, AccountsPolicyActivationStepUp>();
         return builder;

@@ -11,8 +11,9 @@ namespace AdminPortal.Features.Compliance.Evidence;
 public sealed record EvidenceFinding(string Requirement, SaqResponse ProposedResponse, string Explanation, string Source, DateTimeOffset TakenAt);
 
 /// <summary>
-/// The Compliance extension point for evidence. Other slices (Accounts, Devices, Patching, Incidents) implement it and
-/// register it with <c>services.AddComplianceEvidenceSource&lt;T&gt;()</c>; Compliance never imports them.
+/// The Compliance extension point for evidence, registered with <c>services.AddComplianceEvidenceSource&lt;T&gt;()</c>.
+/// Compliance is the top slice, so the sources for Accounts, Devices and Patching live here and read those slices' C# APIs
+/// (<c>EstateEvidenceSources.cs</c>); a slice at the same level (Incidents) may register its own.
 /// Implementations read only the given merchant's data: the caller has already checked the person's scope.
 /// </summary>
 public interface IComplianceEvidenceSource

@@ -29,7 +29,18 @@ public sealed record CheckInRequest(
     [property: Required] NetworkReport? Network,
     LocationReport? Location,
     [property: Required] TamperReport? Tamper,
-    SecurityReport? Security);
+    SecurityReport? Security,
+    [property: Description("Install attempts since the last answered check-in (the effective patch policy's instructions).")]
+    IReadOnlyList<InstallReportMessage>? Installs = null);
+
+/// <summary>One install attempt. <c>reportId</c> is the terminal's idempotency key: a report sent again is recorded once.</summary>
+public sealed record InstallReportMessage(
+    [property: Required] Guid? ReportId,
+    [property: Required, Description("os | firmware | paymentApp")] string? Component,
+    [property: Required, Description("The version installed or attempted: dotted numbers such as 13.2 or 4.10.1.")] string? Version,
+    [property: Required, Description("succeeded | failed")] string? Status,
+    [property: MaxLength(500)] string? Detail,
+    [property: Description("When the attempt ended; the check-in's time when left out.")] DateTimeOffset? OccurredAt);
 
 public sealed record NetworkReport(
     [property: Required, Description("wifi | cellular | ethernet")] string? Type,

@@ -97,13 +97,20 @@ public static class DeviceApiEndpoints
         }
 
         var (report, errors) = DeviceRequestValidation.Validate(request!);
-        if (report is null)
+        var receivedAt = clock.GetUtcNow();
+        var (installs, installErrors) = DeviceRequestValidation.ValidateInstalls(request!.Installs, receivedAt);
+        foreach (var (field, messages) in installErrors)
+        {
+            errors[field] = messages;
+        }
+
+        if (report is null || errors.Count > 0)
         {
             return DeviceRequestReader.Invalid(errors);
         }
 
         var store = report.Latitude is null ? null : await stores.FindAsync(device.MerchantId, device.StoreId, http.RequestAborted);
-        var work = new CheckInWork(device, report, clock.GetUtcNow(), store?.Latitude, store?.Longitude);
+        var work = new CheckInWork(device, report, receivedAt, store?.Latitude, store?.Longitude);
         var outcome = await writer.WriteAsync(work, http.RequestAborted);
         if (!outcome.Accepted)
         {
@@ -111,9 +118,16 @@ public static class DeviceApiEndpoints
             return DeviceRequestReader.Problem(StatusCodes.Status401Unauthorized, "A valid device credential is required.");
         }
 
+        // Install reports before the policy: the policy a terminal receives already counts what it just installed.
+        var notice = CheckInWriter.ToNotice(work);
+        if (installs.Count > 0 && services.GetService<IDeviceInstallReportSink>() is { } sink)
+        {
+            await sink.RecordAsync(notice, installs, http.RequestAborted);
+        }
+
         // Patching answers this when it is present; without it "null" means no policy applies.
         var policy = services.GetService<IDevicePolicyProvider>() is { } provider
-            ? await provider.GetEffectivePolicyAsync(CheckInWriter.ToNotice(work), http.RequestAborted)
+            ? await provider.GetEffectivePolicyAsync(notice, http.RequestAborted)
             : null;
         var commands = outcome.Commands
             .Select(c => new CommandMessage(c.Id, c.Type.WireName(), new Dictionary<string, string>()))

@@ -19,6 +19,11 @@ public static partial class DeviceRequestValidation
     public static readonly string[] NetworkTypes = ["wifi", "cellular", "ethernet"];
     public static readonly string[] TamperStates = ["ok", "tampered"];
     public static readonly string[] AckStatuses = ["succeeded", "failed"];
+    public static readonly string[] InstallComponents = ["os", "firmware", "paymentApp"];
+    public const int MaxInstallsPerCheckIn = 20;
+
+    [GeneratedRegex("^[0-9]{1,9}(\\.[0-9]{1,9}){0,5}$")]
+    private static partial Regex DottedVersionPattern();
 
     [GeneratedRegex("^[A-Za-z0-9._/-]{1,64}$")]
     private static partial Regex SerialPattern();
@@ -100,6 +105,62 @@ public static partial class DeviceRequestValidation
             request.Location?.Lat, request.Location?.Lon, request.Location?.AccuracyMeters,
             tamper == "tampered" ? TamperState.Tampered : TamperState.Ok, Trim(request.Tamper!.Detail),
             request.Security?.Rooted, request.Security?.P2peKeysLoaded), errors);
+    }
+
+    /// <summary>The install reports of a check-in (none when the field is left out), or the errors naming <c>installs[i].field</c>.</summary>
+    public static (IReadOnlyList<DeviceInstallReport> Installs, Dictionary<string, string[]> Errors) ValidateInstalls(
+        IReadOnlyList<InstallReportMessage?>? installs, DateTimeOffset receivedAt)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var reports = new List<DeviceInstallReport>();
+        if (installs is null)
+        {
+            return (reports, errors);
+        }
+
+        if (installs.Count > MaxInstallsPerCheckIn)
+        {
+            errors["installs"] = [$"At most {MaxInstallsPerCheckIn} install reports per check-in."];
+            return (reports, errors);
+        }
+
+        for (var i = 0; i < installs.Count; i++)
+        {
+            var at = $"installs[{i}]";
+            if (installs[i] is not { } install)
+            {
+                errors[at] = ["An install report is required here, not null."];
+                continue;
+            }
+
+            var before = errors.Count;
+            if (install.ReportId is null || install.ReportId == Guid.Empty)
+            {
+                errors[$"{at}.reportId"] = ["Required: a UUID the terminal keeps for this report (retries send the same one)."];
+            }
+
+            var component = OneOf(errors, $"{at}.component", install.Component, InstallComponents);
+            var version = Trim(install.Version);
+            if (version is null || !DottedVersionPattern().IsMatch(version))
+            {
+                errors[$"{at}.version"] = ["Required: dotted numbers such as 13.2 or 4.10.1."];
+            }
+
+            var status = OneOf(errors, $"{at}.status", install.Status, AckStatuses);
+            Optional(errors, $"{at}.detail", install.Detail, MaxDetailLength);
+            if (install.OccurredAt is { } occurred && occurred > receivedAt.AddMinutes(10))
+            {
+                errors[$"{at}.occurredAt"] = ["Lies in the future: check the terminal's clock."];
+            }
+
+            if (errors.Count == before)
+            {
+                reports.Add(new DeviceInstallReport(install.ReportId!.Value, component!, version!, status == "succeeded",
+                    install.OccurredAt?.ToUniversalTime() ?? receivedAt, Trim(install.Detail)));
+            }
+        }
+
+        return (reports, errors);
     }
 
     public static (bool Succeeded, string? Detail, Dictionary<string, string[]> Errors) Validate(AckRequest request)

@@ -4,8 +4,12 @@ using AdminPortal.Features.Merchants.Access;
 
 namespace AdminPortal.Features.Devices.Simulator;
 
+/// <param name="TransactionsPerCheckIn">Ordinary transactions each terminal reports per round (0: none).</param>
+/// <param name="FraudRate">Probability per batch of one injected fraud pattern (card testing, card velocity, refund without sale).</param>
+/// <param name="InstallFailureRate">Probability that an install the patch policy asks for fails.</param>
 public sealed record SimulationSettings(
-    Guid MerchantId, Guid StoreId, int Count, string SerialPrefix, double TamperRate = 0.01, double RoamRate = 0.01, int? IntervalSeconds = null);
+    Guid MerchantId, Guid StoreId, int Count, string SerialPrefix, double TamperRate = 0.01, double RoamRate = 0.01, int? IntervalSeconds = null,
+    int TransactionsPerCheckIn = 0, double FraudRate = 0, string Currency = "EUR", double InstallFailureRate = 0);
 
 /// <summary>
 /// A fleet of <see cref="SimulatedTerminal"/>s against a portal's device API. Codes are made in-process (the simulator
@@ -31,9 +35,13 @@ public sealed class TerminalSimulation(EnrollmentCodes codes, MerchantDirectory 
         return terminals;
     }
 
-    /// <summary>One check-in of every terminal, concurrently (as a fleet does).</summary>
+    /// <summary>One check-in of every terminal, then its transactions since the last round, concurrently (as a fleet does).</summary>
     public static Task RoundAsync(IEnumerable<SimulatedTerminal> terminals, SimulationSettings settings, CancellationToken ct) =>
-        Task.WhenAll(terminals.Select(t => t.CheckInAsync(settings.TamperRate, settings.RoamRate, ct)));
+        Task.WhenAll(terminals.Select(async t =>
+        {
+            await t.CheckInAsync(settings.TamperRate, settings.RoamRate, ct, settings.InstallFailureRate);
+            await t.SendTransactionsAsync(settings.TransactionsPerCheckIn, settings.FraudRate, settings.Currency, ct);
+        }));
 
     /// <summary>Checks in every interval until <paramref name="rounds"/> rounds are done or the token is cancelled.</summary>
     public static async Task RunAsync(IReadOnlyList<SimulatedTerminal> terminals, SimulationSettings settings, int rounds, TextWriter log, CancellationToken ct)
@@ -42,7 +50,9 @@ public sealed class TerminalSimulation(EnrollmentCodes codes, MerchantDirectory 
         {
             await RoundAsync(terminals, settings, ct);
             var live = terminals.Count(t => !t.Decommissioned);
-            await log.WriteLineAsync($"round {round}: {live} terminals checked in, {terminals.Count(t => t.Locked)} locked, {terminals.Sum(t => t.CommandsObeyed)} commands obeyed");
+            await log.WriteLineAsync($"round {round}: {live} terminals checked in, {terminals.Count(t => t.Locked)} locked, {terminals.Sum(t => t.CommandsObeyed)} commands obeyed, " +
+                $"{terminals.Sum(t => t.TransactionsAccepted)} transactions reported, " +
+                $"{terminals.Sum(t => t.InstallsSucceeded)} installs ({terminals.Sum(t => t.InstallsFailed)} failed)");
             if (round < rounds)
             {
                 var interval = settings.IntervalSeconds ?? terminals.FirstOrDefault()?.NextCheckInSeconds ?? 300;

@@ -19,8 +19,8 @@ public sealed record DeviceSnapshot(
 }
 
 /// <summary>
-/// The device snapshots of a merchant — implemented by the Devices slice (registered as a singleton or scoped service).
-/// Until it lands the portal registers <see cref="NoDeviceInventory"/>, so compliance pages show empty states.
+/// The device snapshots of a merchant: <see cref="DevicesInventory"/> reads them through the Devices slice's C# API;
+/// tests substitute an in-memory inventory.
 /// </summary>
 public interface IDeviceInventory
 {
@@ -29,14 +29,4 @@ public interface IDeviceInventory
 
     /// <summary>One device of the merchant, or null (also when the device belongs to another merchant).</summary>
     Task<DeviceSnapshot?> FindAsync(Guid merchantId, Guid deviceId, CancellationToken cancellationToken = default);
-}
-
-/// <summary>Stands in until the Devices slice registers its inventory: no devices.</summary>
-internal sealed class NoDeviceInventory : IDeviceInventory
-{
-    public Task<IReadOnlyList<DeviceSnapshot>> ListAsync(Guid merchantId, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<DeviceSnapshot>>([]);
-
-    public Task<DeviceSnapshot?> FindAsync(Guid merchantId, Guid deviceId, CancellationToken cancellationToken = default) =>
-        Task.FromResult<DeviceSnapshot?>(null);
 }

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using AdminPortal.BrowserTests.TestSupport;
+using AdminPortal.Features.Devices;
+using AdminPortal.Features.Devices.Api;
+using AdminPortal.Features.Devices.Enrollment;
+using AdminPortal.Features.Merchants.Access;
+using AdminPortal.Infrastructure.Database;
+using AdminPortal.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AdminPortal.BrowserTests.Fraud;
+
+[Collection(BrowserCollection.Name)]
+public sealed class FraudQueueBrowserTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task An_alert_raised_through_the_transactions_api_appears_in_the_open_queue_without_reload()
+    {
+        await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
+        var (merchant, storeId) = await portal.CreateMerchantAsync("Night Kiosk", "MB-FRAUD-1");
+        var analyst = await portal.CreatePersonAsync("analyst@kiosk.example");
+        await portal.GrantRoleAsync(merchant.Id, analyst.Id, MerchantRole.Owner);
+        await using var session = await browser.NewSessionAsync(portal.BaseAddress, withAuthenticator: false);
+        await session.SignInAsync(portal, analyst);
+        using var terminal = await EnrollTerminalAsync(portal, merchant.Id, storeId);
+
+        var page = session.Page;
+        await page.GotoAsync("/fraud");
+        await session.WaitForCircuitAsync();
+        await Expect(page.GetByTestId("queue-empty")).ToBeVisibleAsync();
+
+        // The same card six times in six minutes: card velocity opens an alert.
+        var start = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var events = Enumerable.Range(0, 6).Select(i => new
+        {
+            eventId = $"kiosk-{i}", occurredAt = start.AddMinutes(i), type = "sale", amountMinor = 1_990L, currency = "GBP",
+            cardToken = "tok_kiosk_card", bin = "411111", last4 = "1111", entryMode = "contactless", result = "approved", responseCode = "00",
+        }).ToArray();
+        var response = await terminal.PostAsJsonAsync("/api/v1/transactions", new { events });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        await Expect(page.GetByTestId("new-alerts")).ToContainTextAsync("1 new alert arrived");
+        var rows = page.GetByTestId("alert-table").Locator("tbody tr").Filter(new() { Has = page.GetByTestId("alert-link") });
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First).ToContainTextAsync("•••• 1111");
+        await Expect(rows.First).ToContainTextAsync("Night Kiosk");
+        await Expect(page.GetByTestId("queue-empty")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Enrolls a terminal through the device API and returns a client that sends its bearer secret.</summary>
+    private static async Task<HttpClient> EnrollTerminalAsync(PortalHost portal, Guid merchantId, Guid storeId)
+    {
+        var code = (await portal.GetService<EnrollmentCodes>().CreateAsync(
+            AccessScope.PlatformAdmin(Guid.NewGuid()), DeviceActor.CommandLine, merchantId, storeId, 1, 1)).Single().Code;
+        var client = new HttpClient { BaseAddress = portal.BaseAddress };
+        var enrolled = await client.PostAsJsonAsync("/api/v1/devices/enroll", new EnrollRequest(
+            code, "KIOSK-0001", "A920", "PAX", "Android 11", "FW 2.1", "3.5.1"), DeviceRequestReader.Json);
+        Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
+        var credential = (await enrolled.Content.ReadFromJsonAsync<EnrollResponse>(DeviceRequestReader.Json))!;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential.DeviceSecret);
+        return client;
+    }
+}
