@@ -7,7 +7,7 @@ using Dapper;
 namespace PortalBench;
 
 /// <summary>
-/// <c>checkins --db sqlite|postgres [--terminals 20000] [--concurrency 256] [--seconds 20] [--rate 5000]</c>:
+/// <c>checkins --db sqlite|postgres [--terminals 20000] [--concurrency 64] [--seconds 20] [--rate 5000]</c>:
 /// durable device check-ins per second (each answered only after its group commit) and p50/p99 latency, first as fast
 /// as the portal goes (closed loop), then at a fixed rate (open loop).
 /// </summary>
@@ -32,7 +32,7 @@ public static class CheckInBench
     public static async Task<int> RunAsync(string[] args, Options options)
     {
         var terminalsWanted = options.Int("terminals", 20_000);
-        var concurrency = options.Int("concurrency", 256);
+        var concurrency = options.Int("concurrency", 64);
         var seconds = options.Int("seconds", 20);
         var rate = options.Double("rate", 5000);
         var port = options.Int("port", 5184);
@@ -43,7 +43,7 @@ public static class CheckInBench
         await PortalProcess.RunCommandAsync(database, "seed-demo");
         var terminals = await BenchDevices.InsertAsync(database, terminalsWanted, withSecrets: true, serialPrefix: "BENCH");
 
-        await using var portal = await PortalProcess.StartAsync(database, port);
+        await using var portal = await PortalProcess.StartAsync(database, port, variables: options.PortalEnvironment);
         Console.WriteLine($"Portal {portal.BaseUrl} (pid {portal.ProcessId}, log {portal.LogPath}).");
         var bodies = terminals.Select(Body).ToArray();
         var headers = terminals.Select(t => new AuthenticationHeaderValue("Bearer", t.Secret)).ToArray();

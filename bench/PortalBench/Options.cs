@@ -28,6 +28,9 @@ public sealed class Options
         }
     }
 
+    /// <summary><c>--portal-env NAME=VALUE</c> (environment of the portal process, for experiments), comma-separated.</summary>
+    public IEnumerable<string> PortalEnvironment => Get("portal-env") is { } list ? list.Split(',') : [];
+
     public string Get(string name, string fallback) => _values.GetValueOrDefault(name, fallback);
 
     public string? Get(string name) => _values.GetValueOrDefault(name);

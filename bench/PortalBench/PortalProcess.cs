@@ -57,7 +57,7 @@ public sealed class PortalProcess : IAsyncDisposable
 
     /// <summary>Starts the portal and waits until <c>/readyz</c> answers 200 (migrations applied, database reachable).</summary>
     public static async Task<PortalProcess> StartAsync(BenchDatabase database, int port, IEnumerable<string>? settings = null,
-        string environment = "Production", string host = "127.0.0.1")
+        string environment = "Production", string host = "127.0.0.1", IEnumerable<string>? variables = null)
     {
         var baseUrl = $"http://{host}:{port}";
         var arguments = new List<string> { "--urls", $"http://127.0.0.1:{port}" };
@@ -65,7 +65,14 @@ public sealed class PortalProcess : IAsyncDisposable
         arguments.AddRange(settings ?? []);
         var logPath = Path.Combine(Path.GetTempPath(), $"portal-bench-{port}-{DateTime.UtcNow:HHmmss}.log");
         var log = new StreamWriter(logPath) { AutoFlush = true };
-        var process = Process.Start(StartInfo(arguments, environment)) ?? throw new InvalidOperationException("Could not start the portal.");
+        var start = StartInfo(arguments, environment);
+        foreach (var variable in variables ?? [])
+        {
+            var (name, value) = (variable.Split('=', 2)[0], variable.Split('=', 2)[1]);
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the portal.");
         process.OutputDataReceived += (_, e) => WriteLine(log, e.Data);
         process.ErrorDataReceived += (_, e) => WriteLine(log, e.Data);
         process.BeginOutputReadLine();

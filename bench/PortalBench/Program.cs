@@ -6,6 +6,7 @@ using PortalBench;
 var commands = new Dictionary<string, (string Summary, Func<string[], Options, Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["checkins"] = ("durable device check-ins per second, p50/p99 at max rate and at --rate/s", CheckInBench.RunAsync),
+    ["transactions"] = ("transaction events persisted and scored per second; per-event rule evaluation p50/p99", TransactionBench.RunAsync),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
