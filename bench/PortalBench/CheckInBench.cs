@@ -80,7 +80,11 @@ public static class CheckInBench
         {
             var command = Report.Command(args);
             var (date, machine) = (Report.Now(), Report.Machine());
-            foreach (var (phase, result) in new[] { ($"max rate, {concurrency} connections, {terminals.Count:N0} terminals", max), ($"fixed {rate:N0}/s", paced) })
+            foreach (var (phase, result) in new[]
+                     {
+                         ($"max rate, {concurrency} connections, {terminals.Count:N0} terminals", max),
+                         (paced.Overloaded ? $"fixed {rate:N0}/s: not sustained (stopped when 2 s behind)" : $"fixed {rate:N0}/s", paced),
+                     })
             {
                 Report.Append(Heading, Introduction, Columns,
                 [

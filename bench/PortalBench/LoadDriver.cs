@@ -8,13 +8,16 @@ namespace PortalBench;
 public sealed record LoadResult(long Succeeded, long Failed, IReadOnlyDictionary<string, long> Failures, Latencies Latencies, TimeSpan Elapsed,
     TimeSpan ServerCpu, TimeSpan ClientCpu, double LoadBefore, double LoadAfter)
 {
+    /// <summary>Set when a fixed-rate phase stopped early: the portal fell more than two seconds of requests behind.</summary>
+    public bool Overloaded { get; init; }
+
     public double PerSecond => Succeeded / Elapsed.TotalSeconds;
 
     public string FailureSummary => Failures.Count == 0 ? "none" : string.Join(", ", Failures.Select(f => $"{f.Key}: {f.Value}"));
 
     public void Print(string name)
     {
-        Console.WriteLine($"{name}: {Report.Count(PerSecond)}/s over {Elapsed.TotalSeconds:0.0} s ({Succeeded:N0} ok, {Failed:N0} failed: {FailureSummary}); " +
+        Console.WriteLine($"{name}: {(Overloaded ? "OVERLOADED (stopped when 2 s behind), " : "")}{Report.Count(PerSecond)}/s over {Elapsed.TotalSeconds:0.0} s ({Succeeded:N0} ok, {Failed:N0} failed: {FailureSummary}); " +
                           $"p50 {Report.Ms(Latencies.Percentile(50))}, p99 {Report.Ms(Latencies.Percentile(99))}, max {Report.Ms(Latencies.Percentile(100))}; " +
                           $"server CPU {ServerCpu.TotalSeconds:0.0} s, client CPU {ClientCpu.TotalSeconds:0.0} s; load {LoadBefore:0.0} → {LoadAfter:0.0}");
     }
@@ -89,6 +92,8 @@ public sealed class LoadDriver(HttpClient client, PortalProcess portal, Func<lon
         var interval = Stopwatch.Frequency / perSecond;
         var start = Stopwatch.GetTimestamp();
         var inFlight = new List<Task>((int)Math.Min(total, 1_000_000));
+        long outstanding = 0;
+        var overloaded = false;
         for (long i = 0; i < total; i++)
         {
             var due = start + (long)(i * interval);
@@ -97,16 +102,26 @@ public sealed class LoadDriver(HttpClient client, PortalProcess portal, Func<lon
                 await Task.Delay(1);
             }
 
+            // More than two seconds of requests unanswered: the rate cannot be held, and going on would only grow the
+            // queue (and the run time) without telling more.
+            if (Interlocked.Read(ref outstanding) > perSecond * 2)
+            {
+                overloaded = true;
+                break;
+            }
+
+            Interlocked.Increment(ref outstanding);
             inFlight.Add(Send(due));
         }
 
         await Task.WhenAll(inFlight);
         var elapsed = Stopwatch.GetElapsedTime(start);
         return new LoadResult(ok, failed, failures, latencies, elapsed, portal.CpuTime - serverBefore, ClientCpu() - clientBefore,
-            loadBefore, Report.LoadAverage());
+            loadBefore, Report.LoadAverage()) { Overloaded = overloaded };
 
         async Task Send(long due)
         {
+            using var done = new Decrement(() => Interlocked.Decrement(ref outstanding));
             var outcome = await SendAsync(Interlocked.Increment(ref _sequence));
             latencies.Add(Stopwatch.GetTimestamp() - due);
             if (outcome is null)
@@ -134,6 +149,11 @@ public sealed class LoadDriver(HttpClient client, PortalProcess portal, Func<lon
         {
             return ex.GetType().Name;
         }
+    }
+
+    private sealed class Decrement(Action action) : IDisposable
+    {
+        public void Dispose() => action();
     }
 
     private static TimeSpan ClientCpu() => Process.GetCurrentProcess().TotalProcessorTime;

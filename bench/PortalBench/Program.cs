@@ -7,6 +7,7 @@ var commands = new Dictionary<string, (string Summary, Func<string[], Options, T
 {
     ["checkins"] = ("durable device check-ins per second, p50/p99 at max rate and at --rate/s", CheckInBench.RunAsync),
     ["transactions"] = ("transaction events persisted and scored per second; per-event rule evaluation p50/p99", TransactionBench.RunAsync),
+    ["device-list"] = ("device list filter + page (rows and pager count) over --devices (1,000,000), p50/p95", DeviceListBench.RunAsync),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
