@@ -53,4 +53,34 @@ public sealed class DeviceDirectoryTests
         Assert.Equal((5L, 5L, 1L, 1L), (summary.Total, summary.Online, summary.Tampered, summary.OpenAlerts));
         Assert.Equal(0, (await devices.SummariseAsync(ownerOfB)).Total); // pending devices are not the live estate
     }
+
+    [Theory, BothDatabases]
+    public async Task The_pager_count_stops_at_its_limit_and_says_it_is_a_lower_bound(DatabaseProvider provider)
+    {
+        await using var api = await DeviceApiHarness.StartAsync(provider);
+        for (var i = 1; i <= 5; i++)
+        {
+            await api.EnrollAsync($"SN-C-{i}");
+        }
+
+        var devices = api.Portal.GetService<DeviceDirectory>();
+        var owner = new AccessScope(Guid.NewGuid(), false, [new MerchantGrant(api.Merchant.Id, MerchantRole.Owner)]);
+        var ordered = new DeviceQuery { Sort = DeviceSort.Serial, Descending = false, Take = 2 };
+
+        var exact = await devices.SearchAsync(owner, ordered with { CountLimit = 5 });
+        var capped = await devices.SearchAsync(owner, ordered with { CountLimit = 3 });
+        var pageBeyondLimit = await devices.SearchAsync(owner, ordered with { CountLimit = 3, Skip = 2 });
+        var lastPage = await devices.SearchAsync(owner, ordered with { CountLimit = 3, Skip = 4 });
+        var filtered = await devices.SearchAsync(owner, ordered with { CountLimit = 3, Search = "SN-C-1" });
+
+        Assert.Equal((5L, false), (exact.Total, exact.TotalIsLowerBound));
+        Assert.Equal((3L, true), (capped.Total, capped.TotalIsLowerBound));
+        Assert.Equal(["SN-C-1", "SN-C-2"], capped.Rows.Select(r => r.SerialNumber));
+        // The count always reaches past the requested page, so the pager can offer the next one.
+        Assert.Equal((4L, true), (pageBeyondLimit.Total, pageBeyondLimit.TotalIsLowerBound));
+        Assert.Equal(["SN-C-3", "SN-C-4"], pageBeyondLimit.Rows.Select(r => r.SerialNumber));
+        Assert.Equal((5L, false), (lastPage.Total, lastPage.TotalIsLowerBound));
+        Assert.Equal(["SN-C-5"], lastPage.Rows.Select(r => r.SerialNumber));
+        Assert.Equal((1L, false), (filtered.Total, filtered.TotalIsLowerBound));
+    }
 }

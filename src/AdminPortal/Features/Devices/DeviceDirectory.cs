@@ -35,9 +35,21 @@ public sealed record DeviceQuery
     public bool Descending { get; init; } = true;
     public int Skip { get; init; }
     public int Take { get; init; } = 25;
+
+    /// <summary>
+    /// The pager counts matches up to this many (or to the end of the requested page, if further). Counting every one of
+    /// a merchant's devices cost 76–127 ms at a million (docs/BENCHMARKS.md); nobody pages through 10,000 rows, they filter.
+    /// </summary>
+    public int CountLimit { get; init; } = DefaultCountLimit;
+
+    public const int DefaultCountLimit = 10_000;
 }
 
-public sealed record DevicePage(IReadOnlyList<DeviceListItem> Rows, long Total);
+/// <summary>
+/// One page of the device list. <see cref="Total"/> is exact unless <see cref="TotalIsLowerBound"/>: then more devices
+/// match than were counted, and the list says so ("10,000+") instead of showing a number it does not know.
+/// </summary>
+public sealed record DevicePage(IReadOnlyList<DeviceListItem> Rows, long Total, bool TotalIsLowerBound = false);
 
 public sealed class CountBy
 {
@@ -97,14 +109,20 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
 
         var filter = string.Join(" AND ", where);
         var order = OrderBy(query.Sort, query.Descending);
-        parameters.Add("take", Math.Clamp(query.Take, 1, 500));
-        parameters.Add("skip", Math.Max(query.Skip, 0));
+        var (take, skip) = (Math.Clamp(query.Take, 1, 500), Math.Max(query.Skip, 0));
+        parameters.Add("take", take);
+        parameters.Add("skip", skip);
+
+        // Count one past the limit: reaching it means "more than the limit", without walking the rest of the index.
+        var countLimit = Math.Max(Math.Max(query.CountLimit, 1), skip + take);
+        parameters.Add("countPastLimit", countLimit + 1);
 
         await using var connection = await db.OpenAsync(ct);
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT count(*) FROM devices WHERE {filter}", parameters, cancellationToken: ct));
+        var counted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT count(*) FROM (SELECT 1 FROM devices WHERE {filter} LIMIT @countPastLimit) AS matches", parameters, cancellationToken: ct));
         var rows = await connection.QueryAsync<DeviceListItem>(new CommandDefinition(
             $"SELECT {ListColumns} FROM devices WHERE {filter} ORDER BY {order} LIMIT @take OFFSET @skip", parameters, cancellationToken: ct));
-        return new DevicePage(rows.AsList(), total);
+        return counted > countLimit ? new DevicePage(rows.AsList(), countLimit, TotalIsLowerBound: true) : new DevicePage(rows.AsList(), counted);
     }
 
     public async Task<Device?> GetAsync(AccessScope scope, Guid deviceId, CancellationToken ct = default)

@@ -1,0 +1,119 @@
+using System.Data.Common;
+using AdminPortal.Infrastructure.Database;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace PortalBench;
+
+/// <summary>
+/// A fresh database for one run: a new SQLite file under /tmp, or a new database on the shared PostgreSQL cluster
+/// (created here, dropped at the end). Also the bench's own <see cref="IDbConnectionFactory"/> for fixtures and for
+/// measures that call the portal's query code in-process.
+/// </summary>
+public sealed class BenchDatabase : IDbConnectionFactory, IAsyncDisposable
+{
+    public const string DefaultPostgresServer = "Host=127.0.0.1;Port=55432;Username=postgres";
+
+    private readonly string? _postgresAdmin;
+    private readonly string? _postgresName;
+    private readonly NpgsqlDataSource? _dataSource;
+
+    private BenchDatabase(string provider, string connectionString, string? postgresAdmin, string? postgresName)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        _postgresAdmin = postgresAdmin;
+        _postgresName = postgresName;
+        if (IsPostgres)
+        {
+            _dataSource = NpgsqlDataSource.Create(connectionString);
+        }
+    }
+
+    /// <summary><c>Sqlite</c> or <c>Postgres</c>: the value of the portal's <c>Database:Provider</c>.</summary>
+    public string Provider { get; }
+
+    public string ConnectionString { get; }
+
+    public bool IsPostgres => Provider == "Postgres";
+
+    public string Label => IsPostgres ? "PostgreSQL 15 (fsync on, loopback)" : "SQLite (WAL, synchronous=FULL)";
+
+    public SqlDialect Dialect => IsPostgres ? SqlDialect.Postgres : SqlDialect.Sqlite;
+
+    public bool Keep { get; set; }
+
+    public static async Task<BenchDatabase> CreateAsync(string kind, string purpose, string? postgresServer)
+    {
+        DapperTypeHandlers.Register();
+        var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+        if (kind.Equals("postgres", StringComparison.OrdinalIgnoreCase) || kind.Equals("postgresql", StringComparison.OrdinalIgnoreCase))
+        {
+            var admin = postgresServer ?? DefaultPostgresServer;
+            var name = $"bench_{purpose.Replace('-', '_')}_{stamp}_{Environment.ProcessId}";
+            await using (var connection = new NpgsqlConnection(admin))
+            {
+                await connection.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+
+            var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
+            return new BenchDatabase("Postgres", builder.ToString(), admin, name);
+        }
+
+        if (!kind.Equals("sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"--db must be sqlite or postgres, not '{kind}'.");
+        }
+
+        var file = Path.Combine(Path.GetTempPath(), $"portal-bench-{purpose}-{stamp}-{Environment.ProcessId}.db");
+        return new BenchDatabase("Sqlite", $"Data Source={file}", null, null);
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_dataSource is not null)
+        {
+            return await _dataSource.OpenConnectionAsync(cancellationToken);
+        }
+
+        var connection = new SqliteConnection(ConnectionString + ";Foreign Keys=True");
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 10000;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+
+        if (Keep)
+        {
+            Console.WriteLine($"Kept the database: {ConnectionString}");
+            return;
+        }
+
+        if (_postgresName is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(_postgresAdmin);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresName} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+            return;
+        }
+
+        SqliteConnection.ClearAllPools();
+        var file = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+        {
+            File.Delete(path);
+        }
+    }
+}
