@@ -229,6 +229,11 @@ public sealed class IncidentStore(
             return (IncidentResult.Invalid("Choose a type and a severity."), null);
         }
 
+        if (IncidentWorkflow.CardNumberRefusal(title, description) is { } cardNumber)
+        {
+            return (IncidentResult.Invalid(cardNumber), null);
+        }
+
         var links = new List<(IncidentLinkKind Kind, Guid TargetId, string Label)>();
         var requested = (input.DeviceIds ?? []).Select(id => (Kind: IncidentLinkKind.Device, Id: id))
             .Concat((input.AlertIds ?? []).Select(id => (Kind: IncidentLinkKind.FraudAlert, Id: id)));
@@ -429,7 +434,9 @@ public sealed class IncidentStore(
                         ? IncidentResult.Invalid("Reopen the incident before changing its severity.")
                         : string.IsNullOrWhiteSpace(reason) || reason.Trim().Length > IncidentWorkflow.MaxTextLength
                             ? IncidentResult.Invalid("Say why the severity changes.")
-                            : null,
+                            : IncidentWorkflow.CardNumberRefusal(reason) is { } cardNumber
+                                ? IncidentResult.Invalid(cardNumber)
+                                : null,
             async change =>
             {
                 var incident = change.Incident;
@@ -508,7 +515,9 @@ public sealed class IncidentStore(
                 ? IncidentResult.Forbidden("Compliance officers read incidents; owners, support agents and platform admins comment.")
                 : string.IsNullOrWhiteSpace(text) || text.Trim().Length > IncidentWorkflow.MaxTextLength
                     ? IncidentResult.Invalid($"Write a comment of at most {IncidentWorkflow.MaxTextLength} characters.")
-                    : null,
+                    : IncidentWorkflow.CardNumberRefusal(text) is { } cardNumber
+                        ? IncidentResult.Invalid(cardNumber)
+                        : null,
             async change =>
             {
                 await change.TimelineAsync(TimelineKind.Comment, null, null, text!.Trim());
