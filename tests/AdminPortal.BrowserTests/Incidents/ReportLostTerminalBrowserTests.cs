@@ -58,6 +58,11 @@ public sealed class ReportLostTerminalBrowserTests(BrowserFixture browser)
             Assert.Equal(3L, await connection.ExecuteScalarAsync<long>("SELECT status FROM devices WHERE id = @deviceId", new { deviceId }));
         }
 
+        // From the incident, a linked terminal is locked after a confirmation (the step-up is fresh).
+        await page.GetByTestId("device-lock").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Lock", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("timeline-entry").Last).ToContainTextAsync("lock requested for terminal SN-STOLEN-7");
+
         // Owners follow and comment; triage is the support team's.
         await Expect(page.GetByTestId("transition-triage")).ToHaveCountAsync(0);
         await page.GetByLabel("Comment").FillAsync("Serial number given to the police.");
