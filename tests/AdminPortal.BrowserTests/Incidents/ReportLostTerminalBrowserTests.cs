@@ -76,9 +76,11 @@ public sealed class ReportLostTerminalBrowserTests(BrowserFixture browser)
 
         await page.GotoAsync($"/devices/{deviceId}");
         await Expect(page.GetByTestId("device-incidents")).ToContainTextAsync("Terminal stolen from the counter");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "incident-device.png"), FullPage = true });
 
         await page.GotoAsync("/");
         await Expect(page.GetByTestId("incidents-card-sev3")).ToHaveTextAsync("1");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "incident-dashboard.png"), FullPage = true });
         await page.GotoAsync("/incidents/metrics");
         await Expect(page.GetByTestId("metrics-total")).ToHaveTextAsync("1");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "incident-metrics.png"), FullPage = true });
