@@ -43,7 +43,8 @@ CREATE TABLE incident_links (
     label           text    NOT NULL,
     linked_at       timestamptz    NOT NULL,
     linked_by_name  text    NOT NULL,
-    PRIMARY KEY (merchant_id, incident_id, kind, target_id)
+    PRIMARY KEY (merchant_id, incident_id, kind, target_id),
+    FOREIGN KEY (merchant_id, incident_id) REFERENCES incidents (merchant_id, id)
 );
 CREATE INDEX ix_incident_links_target ON incident_links (merchant_id, kind, target_id);
 
@@ -58,5 +59,6 @@ CREATE TABLE incident_timeline (
     from_value    text    NULL,
     to_value      text    NULL,
     body          text    NULL,
-    PRIMARY KEY (merchant_id, incident_id, position)
+    PRIMARY KEY (merchant_id, incident_id, position),
+    FOREIGN KEY (merchant_id, incident_id) REFERENCES incidents (merchant_id, id)
 );

@@ -43,7 +43,8 @@ CREATE TABLE incident_links (
     label           TEXT    NOT NULL,
     linked_at       TEXT    NOT NULL,
     linked_by_name  TEXT    NOT NULL,
-    PRIMARY KEY (merchant_id, incident_id, kind, target_id)
+    PRIMARY KEY (merchant_id, incident_id, kind, target_id),
+    FOREIGN KEY (merchant_id, incident_id) REFERENCES incidents (merchant_id, id)
 );
 CREATE INDEX ix_incident_links_target ON incident_links (merchant_id, kind, target_id);
 
@@ -58,5 +59,6 @@ CREATE TABLE incident_timeline (
     from_value    TEXT    NULL,
     to_value      TEXT    NULL,
     body          TEXT    NULL,
-    PRIMARY KEY (merchant_id, incident_id, position)
+    PRIMARY KEY (merchant_id, incident_id, position),
+    FOREIGN KEY (merchant_id, incident_id) REFERENCES incidents (merchant_id, id)
 );

@@ -58,6 +58,11 @@ public sealed class ReportLostTerminalBrowserTests(BrowserFixture browser)
             Assert.Equal(3L, await connection.ExecuteScalarAsync<long>("SELECT status FROM devices WHERE id = @deviceId", new { deviceId }));
         }
 
+        // From the incident, a linked terminal is locked after a confirmation (the step-up is fresh).
+        await page.GetByTestId("device-lock").ClickAsync();
+        await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Lock", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("timeline-entry").Last).ToContainTextAsync("lock requested for terminal SN-STOLEN-7");
+
         // Owners follow and comment; triage is the support team's.
         await Expect(page.GetByTestId("transition-triage")).ToHaveCountAsync(0);
         await page.GetByLabel("Comment").FillAsync("Serial number given to the police.");
@@ -71,9 +76,11 @@ public sealed class ReportLostTerminalBrowserTests(BrowserFixture browser)
 
         await page.GotoAsync($"/devices/{deviceId}");
         await Expect(page.GetByTestId("device-incidents")).ToContainTextAsync("Terminal stolen from the counter");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "incident-device.png"), FullPage = true });
 
         await page.GotoAsync("/");
         await Expect(page.GetByTestId("incidents-card-sev3")).ToHaveTextAsync("1");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "incident-dashboard.png"), FullPage = true });
         await page.GotoAsync("/incidents/metrics");
         await Expect(page.GetByTestId("metrics-total")).ToHaveTextAsync("1");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "incident-metrics.png"), FullPage = true });

@@ -31,6 +31,7 @@ public sealed class SlaEscalationTests
         Assert.Equal(1, incident.EscalationLevel);
         Assert.Equal(IncidentTestBed.Start.AddMinutes(15), incident.AcknowledgeBreachedAt);
         Assert.Null(incident.ResolveBreachedAt);
+        Assert.Equal(1, (await bed.Store.OpenSummaryAsync(await bed.ScopeAsync(bed.Agent))).Breached);
 
         bed.Clock.Advance(TimeSpan.FromHours(4));
         Assert.Equal(1, await escalation.RunOnceAsync(bed.Clock.GetUtcNow()));

@@ -129,4 +129,28 @@ public sealed class WorkflowTests
         Assert.Equal(IncidentOutcome.Conflict, stale.Outcome);
         Assert.Equal(IncidentStatus.New, (await bed.FindAsync(incident.Id)).Status);
     }
+
+    [Theory, BothDatabases]
+    public async Task A_card_number_in_any_free_text_is_refused_with_a_clear_message_and_nothing_is_stored(DatabaseProvider provider)
+    {
+        await using var bed = await IncidentTestBed.StartAsync(provider);
+        var owner = await bed.ScopeAsync(bed.Owner);
+        var actor = IncidentTestBed.Actor(bed.Owner);
+        const string pan = "4111 1111 1111 1111";
+
+        var (report, _) = await bed.Store.ReportAsync(owner, actor,
+            new NewIncident(bed.Home.Id, "Skimmed card", IncidentType.Fraud, IncidentSeverity.Sev2, $"The customer's card {pan} was copied."));
+        Assert.Equal((IncidentOutcome.Invalid, IncidentWorkflow.CardNumberMessage), (report.Outcome, report.Message));
+        Assert.Equal(0, (await bed.Store.SearchAsync(owner, new IncidentQuery { Status = IncidentStatusFilter.Any })).Total);
+
+        var incident = await bed.ReportAsync();
+        Assert.Equal(IncidentOutcome.Invalid, (await bed.Store.CommentAsync(owner, actor, incident.Id, $"Card {pan}")).Outcome);
+        var agent = await bed.ScopeAsync(bed.Agent);
+        incident = await bed.DoAsync(bed.Agent, incident, (s, scope, a, v) => s.TransitionAsync(scope, a, incident.Id, v, IncidentStatus.Triage));
+        var close = await bed.Store.TransitionAsync(agent, IncidentTestBed.Actor(bed.Agent), incident.Id, incident.Version, IncidentStatus.Closed,
+            "Blocked the card", $"Card 4111111111111111 was skimmed");
+        Assert.Equal((IncidentOutcome.Invalid, IncidentWorkflow.CardNumberMessage), (close.Outcome, close.Message));
+        Assert.Single(await bed.Store.TimelineAsync(owner, incident.Id), e => e.Kind == TimelineKind.StatusChanged);
+        Assert.DoesNotContain(await bed.Store.TimelineAsync(owner, incident.Id), e => e.Body?.Contains("4111") == true);
+    }
 }

@@ -229,6 +229,11 @@ public sealed class IncidentStore(
             return (IncidentResult.Invalid("Choose a type and a severity."), null);
         }
 
+        if (IncidentWorkflow.CardNumberRefusal(title, description) is { } cardNumber)
+        {
+            return (IncidentResult.Invalid(cardNumber), null);
+        }
+
         var links = new List<(IncidentLinkKind Kind, Guid TargetId, string Label)>();
         var requested = (input.DeviceIds ?? []).Select(id => (Kind: IncidentLinkKind.Device, Id: id))
             .Concat((input.AlertIds ?? []).Select(id => (Kind: IncidentLinkKind.FraudAlert, Id: id)));
@@ -242,7 +247,7 @@ public sealed class IncidentStore(
             links.Add((kind, targetId, target.Label));
         }
 
-        var id = await OpenAsync(input.MerchantId, IncidentSource.Reported, null, title, input.Type, input.Severity, description, actor, links, null, ct);
+        var (id, _) = await OpenAsync(input.MerchantId, IncidentSource.Reported, null, title, input.Type, input.Severity, description, actor, links, null, ct);
         return (IncidentResult.Done, id);
     }
 
@@ -264,9 +269,8 @@ public sealed class IncidentStore(
 
         try
         {
-            var id = await OpenAsync(incident.MerchantId, incident.Source, incident.SourceKey, incident.Title, incident.Type, incident.Severity,
+            return await OpenAsync(incident.MerchantId, incident.Source, incident.SourceKey, incident.Title, incident.Type, incident.Severity,
                 incident.Description, actor ?? IncidentActor.System, incident.Links, incident.Comment, ct);
-            return (id, true);
         }
         catch (DbException)
         {
@@ -288,7 +292,8 @@ public sealed class IncidentStore(
             new { merchantId, sourceKey }, cancellationToken: ct));
     }
 
-    private async Task<Guid> OpenAsync(Guid merchantId, IncidentSource source, string? sourceKey, string title, IncidentType type, IncidentSeverity severity,
+    /// <summary>Inserts the incident with its first timeline rows; answers an existing incident of the same source key instead.</summary>
+    private async Task<(Guid IncidentId, bool Created)> OpenAsync(Guid merchantId, IncidentSource source, string? sourceKey, string title, IncidentType type, IncidentSeverity severity,
         string description, IncidentActor actor, IReadOnlyList<(IncidentLinkKind Kind, Guid TargetId, string Label)> links, string? comment, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -305,7 +310,7 @@ public sealed class IncidentStore(
                 new { merchantId, sourceKey }, transaction, cancellationToken: ct));
             if (existing is { } found)
             {
-                return found;
+                return (found, false);
             }
         }
 
@@ -345,7 +350,7 @@ public sealed class IncidentStore(
         }, connection, transaction, ct);
         await transaction.CommitAsync(ct);
         live.Publish(merchantId, new IncidentChanged(merchantId, id, IncidentChange.Opened, reference));
-        return id;
+        return (id, true);
     }
 
     /// <summary>Moves the incident through the workflow; see <see cref="IncidentWorkflow"/> for the rules.</summary>
@@ -429,7 +434,9 @@ public sealed class IncidentStore(
                         ? IncidentResult.Invalid("Reopen the incident before changing its severity.")
                         : string.IsNullOrWhiteSpace(reason) || reason.Trim().Length > IncidentWorkflow.MaxTextLength
                             ? IncidentResult.Invalid("Say why the severity changes.")
-                            : null,
+                            : IncidentWorkflow.CardNumberRefusal(reason) is { } cardNumber
+                                ? IncidentResult.Invalid(cardNumber)
+                                : null,
             async change =>
             {
                 var incident = change.Incident;
@@ -508,7 +515,9 @@ public sealed class IncidentStore(
                 ? IncidentResult.Forbidden("Compliance officers read incidents; owners, support agents and platform admins comment.")
                 : string.IsNullOrWhiteSpace(text) || text.Trim().Length > IncidentWorkflow.MaxTextLength
                     ? IncidentResult.Invalid($"Write a comment of at most {IncidentWorkflow.MaxTextLength} characters.")
-                    : null,
+                    : IncidentWorkflow.CardNumberRefusal(text) is { } cardNumber
+                        ? IncidentResult.Invalid(cardNumber)
+                        : null,
             async change =>
             {
                 await change.TimelineAsync(TimelineKind.Comment, null, null, text!.Trim());

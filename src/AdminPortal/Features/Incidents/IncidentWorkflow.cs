@@ -1,4 +1,5 @@
 using AdminPortal.Features.Merchants.Access;
+using AdminPortal.Infrastructure.CardData;
 
 namespace AdminPortal.Features.Incidents;
 
@@ -34,6 +35,12 @@ public static class IncidentWorkflow
         IncidentStatus.Closed => [IncidentStatus.Triage],
         _ => [],
     };
+
+    public const string CardNumberMessage = "Remove the card number: the portal never stores one (use the last four digits).";
+
+    /// <summary>Free text (titles, descriptions, comments, reasons) must not carry a card number (PCI DSS 3.4).</summary>
+    public static string? CardNumberRefusal(params string?[] texts) =>
+        texts.Any(t => t is not null && PanScanner.ContainsPan(t)) ? CardNumberMessage : null;
 
     public static bool IsStaff(AccessScope scope, Guid merchantId) => scope.PersonId is not null && scope.Has(merchantId, Staff);
 
@@ -90,6 +97,8 @@ public static class IncidentWorkflow
             return "Say why the incident is reopened.";
         }
 
-        return reason?.Trim().Length > MaxTextLength ? $"The reason may have at most {MaxTextLength} characters." : null;
+        return reason?.Trim().Length > MaxTextLength
+            ? $"The reason may have at most {MaxTextLength} characters."
+            : CardNumberRefusal(resolutionSummary, rootCause, reason);
     }
 }

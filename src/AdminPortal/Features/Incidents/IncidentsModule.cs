@@ -25,6 +25,7 @@ public static class IncidentsModule
         services.AddSingleton<FraudAlertEscalation>();
         services.AddSingleton<SlaEscalation>();
         services.AddHostedService<SlaEscalationService>();
+        services.AddTransient<AdminPortal.Infrastructure.CommandLine.IDemoSeeder, IncidentsDemoSeeder>();
 
         // Automatic sources: tamper reports at check-in, cloned-key signals from sign-in.
         services.AddSingleton<IDeviceCheckInObserver, TamperIncidents>();
