@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using AdminPortal.Features.Accounts;
+using AdminPortal.Features.Accounts.Security;
 using AdminPortal.Features.Accounts.Sessions;
 using AdminPortal.Features.Devices;
 using AdminPortal.Features.Devices.Api;
@@ -120,6 +122,23 @@ public sealed partial class TwoInstanceTests
 
         Assert.Single(seenOnA, n => n.AlertId == notice.AlertId && n.Change == AlertChange.Opened);
         Assert.Single(seenOnB, n => n.AlertId == notice.AlertId && n.Change == AlertChange.Opened);
+    }
+
+    // LISTEN/NOTIFY: PostgreSQL only (on SQLite there is one instance, and its own pages hear it in memory).
+    [Fact]
+    public async Task Ending_a_session_on_instance_A_tells_the_open_pages_of_instance_B_at_once()
+    {
+        await using var a = await PortalHost.StartAsync(DatabaseProvider.Postgres);
+        await using var b = PortalHost.StartAnotherInstance(a);
+        var person = await a.CreatePersonAsync("leaver@example.com");
+        var (session, _) = await a.GetService<SessionStore>()
+            .CreateAsync(person.Id, SessionLevels.Full, assertedNow: false, new ClientInfo("127.0.0.1", "tests"));
+        var endedOnB = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.GetService<SessionRevocations>().Ended += id => endedOnB.TrySetResult(id);
+
+        await a.GetService<SessionStore>().EndAsync(session.Id, "test");
+
+        Assert.Equal(session.Id, await endedOnB.Task.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
