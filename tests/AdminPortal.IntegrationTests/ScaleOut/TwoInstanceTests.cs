@@ -168,6 +168,44 @@ public sealed partial class TwoInstanceTests
         Assert.All(slots, slot => Assert.Equal(ClusterWork.SlotOf(slot, RecordingWork.Every), slot));
     }
 
+    // Offline detection across instances: the sweep runs in one of them, pages of both hear it (LISTEN/NOTIFY: PostgreSQL).
+    [Fact]
+    public async Task A_terminal_going_silent_is_marked_offline_once_and_both_instances_hear_it()
+    {
+        await using var a = await PortalHost.StartAsync(DatabaseProvider.Postgres, new Dictionary<string, string?>
+        {
+            ["Devices:CheckInIntervalSeconds"] = "1",
+            ["Devices:MissedCheckInsBeforeOffline"] = "1",
+            ["Devices:MonitorIntervalSeconds"] = "1",
+        });
+        await using var b = PortalHost.StartAnotherInstance(a);
+        var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(a.GetService<MerchantDirectory>(), "SILENT");
+        var heard = new ConcurrentQueue<(string Instance, DeviceChanged Change)>();
+        using var onA = a.GetService<ILiveUpdates>().Subscribe<DeviceChanged>([merchant.Id], change =>
+        {
+            heard.Enqueue(("A", change));
+            return Task.CompletedTask;
+        });
+        using var onB = b.GetService<ILiveUpdates>().Subscribe<DeviceChanged>([merchant.Id], change =>
+        {
+            heard.Enqueue(("B", change));
+            return Task.CompletedTask;
+        });
+
+        var terminal = await EnrollAsync(b, merchant, store);
+        await terminal.CheckInAsync();
+        await a.WaitUntilAsync(() => Task.FromResult(heard.Count(h => h.Change.Change == DeviceChange.WentOffline) == 2), TimeSpan.FromSeconds(30));
+
+        await using var connection = await a.GetService<IDbConnectionFactory>().OpenAsync();
+        var offlineAlerts = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM device_alerts WHERE merchant_id = @merchantId AND device_id = @deviceId AND kind = @kind",
+            new { merchantId = merchant.Id, deviceId = terminal.DeviceId, kind = (int)DeviceAlertKind.Offline });
+        var sweeper = await connection.ExecuteScalarAsync<string>("SELECT holder FROM cluster_work WHERE name = 'devices.health-sweep'");
+        Assert.Equal(1, offlineAlerts);
+        Assert.Contains(sweeper, new[] { a.GetService<ClusterNode>().Id, b.GetService<ClusterNode>().Id });
+        Assert.Equal(["A", "B"], heard.Where(h => h.Change.Change == DeviceChange.WentOffline).Select(h => h.Instance).Order());
+    }
+
     private static async Task<DeviceApiHarness.Terminal> EnrollAsync(PortalHost portal, Merchant merchant, Store store)
     {
         var code = (await portal.GetService<EnrollmentCodes>()
