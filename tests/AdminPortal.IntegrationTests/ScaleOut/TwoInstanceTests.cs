@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using AdminPortal.Features.Accounts;
 using AdminPortal.Features.Accounts.Security;
@@ -48,6 +50,55 @@ public sealed partial class TwoInstanceTests
         // Ended on B means ended on A.
         var backOnA = await browser.GetAsync(new Uri(a.BaseAddress, "account/keys"));
         Assert.Equal(HttpStatusCode.Redirect, backOnA.StatusCode);
+
+        // One key ring, in the database (without a certificate its keys are plain XML).
+        await using var connection = await a.GetService<IDbConnectionFactory>().OpenAsync();
+        var key = Assert.Single(await connection.QueryAsync<string>("SELECT xml FROM data_protection_keys"));
+        Assert.Contains("<masterKey", key);
+    }
+
+    [Theory, BothDatabases]
+    public async Task With_a_certificate_the_shared_keys_are_stored_encrypted_and_still_work_on_both_instances(DatabaseProvider provider)
+    {
+        var pfx = Path.Combine(Path.GetTempPath(), $"portal-keys-{Guid.NewGuid():N}.pfx");
+        using (var key = RSA.Create(2048))
+        {
+            var request = new CertificateRequest("CN=Portal data protection (tests)", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "pfx-secret"));
+        }
+
+        try
+        {
+            await using var a = await PortalHost.StartAsync(provider, new Dictionary<string, string?>
+            {
+                ["DataProtection:CertificatePath"] = pfx,
+                ["DataProtection:CertificatePassword"] = "pfx-secret",
+            });
+            await using var b = PortalHost.StartAnotherInstance(a);
+            var person = await a.CreatePersonAsync("encrypted@example.com");
+            var cookies = new CookieContainer();
+            cookies.Add(a.BaseAddress, new Cookie(SessionCookie.Name, await a.CreateSessionTokenAsync(person)));
+            using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies });
+
+            var token = await AntiforgeryTokenAsync(browser, new Uri(a.BaseAddress, "account/keys"));
+            var signOutOnB = await browser.PostAsync(new Uri(b.BaseAddress, "account/sign-out-everywhere"),
+                new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+
+            Assert.Equal(HttpStatusCode.Redirect, signOutOnB.StatusCode);
+            await using var connection = await a.GetService<IDbConnectionFactory>().OpenAsync();
+            var stored = (await connection.QueryAsync<string>("SELECT xml FROM data_protection_keys")).ToList();
+            Assert.NotEmpty(stored);
+            Assert.All(stored, xml =>
+            {
+                Assert.Contains("EncryptedData", xml);
+                Assert.DoesNotContain("<masterKey", xml);
+            });
+        }
+        finally
+        {
+            File.Delete(pfx);
+        }
     }
 
     [Theory, BothDatabases]
