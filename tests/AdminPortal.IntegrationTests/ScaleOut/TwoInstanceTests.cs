@@ -205,7 +205,7 @@ public sealed partial class TwoInstanceTests
     [Theory, BothDatabases]
     public async Task Periodic_work_runs_once_per_interval_across_both_instances(DatabaseProvider provider)
     {
-        var runs = new ConcurrentQueue<(string Node, DateTimeOffset Slot)>();
+        var runs = new ConcurrentQueue<(string Node, string Holder, DateTimeOffset Slot)>();
         await using var a = await PortalHost.StartAsync(provider,
             configureServices: services => services.AddSingletonWork<RecordingWork>().AddSingleton(runs));
         await using var b = PortalHost.StartAnotherInstance(a,
@@ -215,6 +215,7 @@ public sealed partial class TwoInstanceTests
 
         var slots = runs.Select(r => r.Slot).ToList();
         Assert.All(runs, r => Assert.Contains(r.Node, new[] { a.GetService<ClusterNode>().Id, b.GetService<ClusterNode>().Id }));
+        Assert.All(runs, r => Assert.Equal(r.Node, r.Holder)); // the lease is the runner's while it runs
         Assert.Equal(slots.Count, slots.Distinct().Count());
         Assert.All(slots, slot => Assert.Equal(ClusterWork.SlotOf(slot, RecordingWork.Every), slot));
     }
@@ -284,7 +285,7 @@ public sealed record ScaleOutProbe(Guid AlertId);
 public sealed record ScaleOutNote(string Text);
 
 /// <summary>Cluster work that records, while it runs, which slot its job row says is claimed, and by whom.</summary>
-public sealed class RecordingWork(ClusterNode node, ConcurrentQueue<(string Node, DateTimeOffset Slot)> runs, IDbConnectionFactory db) : ISingletonWork
+public sealed class RecordingWork(ClusterNode node, ConcurrentQueue<(string Node, string Holder, DateTimeOffset Slot)> runs, IDbConnectionFactory db) : ISingletonWork
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
 
@@ -297,7 +298,6 @@ public sealed class RecordingWork(ClusterNode node, ConcurrentQueue<(string Node
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleAsync<(string Holder, DateTimeOffset Slot)>(
             "SELECT holder, last_slot_at FROM cluster_work WHERE name = @Name", new { Name });
-        Assert.Equal(node.Id, row.Holder);
-        runs.Enqueue((node.Id, row.Slot));
+        runs.Enqueue((node.Id, row.Holder, row.Slot));
     }
 }
