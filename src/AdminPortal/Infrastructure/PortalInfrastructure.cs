@@ -26,7 +26,7 @@ public static class PortalInfrastructure
         builder.Services.AddPortalDatabase(builder.Configuration);
         builder.Services.AddLiveUpdates();
         builder.Services.AddClusterWork();
-        builder.Services.AddSharedDataProtection();
+        builder.Services.AddSharedDataProtection(builder.Configuration);
         builder.Services.AddPortalCommand<MigrateCommand>();
         builder.Services.AddPortalCommand<SeedDemoCommand>();
 

@@ -17,6 +17,7 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output)
     {
         await using var postgres = await ThrowawayPostgres.StartAsync();
         var connectionString = await postgres.CreateDatabaseAsync("portal");
+        // The portal uses the throwaway cluster's database (the one PortalHost makes on the shared cluster stays unused).
         await using var portal = await PortalHost.StartAsync(DatabaseProvider.Postgres, new Dictionary<string, string?>
         {
             ["Database:ConnectionString"] = connectionString,

@@ -1,7 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
+using AdminPortal.Features.Accounts;
+using AdminPortal.Features.Accounts.Security;
 using AdminPortal.Features.Accounts.Sessions;
 using AdminPortal.Features.Devices;
 using AdminPortal.Features.Devices.Api;
@@ -46,6 +50,55 @@ public sealed partial class TwoInstanceTests
         // Ended on B means ended on A.
         var backOnA = await browser.GetAsync(new Uri(a.BaseAddress, "account/keys"));
         Assert.Equal(HttpStatusCode.Redirect, backOnA.StatusCode);
+
+        // One key ring, in the database (without a certificate its keys are plain XML).
+        await using var connection = await a.GetService<IDbConnectionFactory>().OpenAsync();
+        var key = Assert.Single(await connection.QueryAsync<string>("SELECT xml FROM data_protection_keys"));
+        Assert.Contains("<masterKey", key);
+    }
+
+    [Theory, BothDatabases]
+    public async Task With_a_certificate_the_shared_keys_are_stored_encrypted_and_still_work_on_both_instances(DatabaseProvider provider)
+    {
+        var pfx = Path.Combine(Path.GetTempPath(), $"portal-keys-{Guid.NewGuid():N}.pfx");
+        using (var key = RSA.Create(2048))
+        {
+            var request = new CertificateRequest("CN=Portal data protection (tests)", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "pfx-secret"));
+        }
+
+        try
+        {
+            await using var a = await PortalHost.StartAsync(provider, new Dictionary<string, string?>
+            {
+                ["DataProtection:CertificatePath"] = pfx,
+                ["DataProtection:CertificatePassword"] = "pfx-secret",
+            });
+            await using var b = PortalHost.StartAnotherInstance(a);
+            var person = await a.CreatePersonAsync("encrypted@example.com");
+            var cookies = new CookieContainer();
+            cookies.Add(a.BaseAddress, new Cookie(SessionCookie.Name, await a.CreateSessionTokenAsync(person)));
+            using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies });
+
+            var token = await AntiforgeryTokenAsync(browser, new Uri(a.BaseAddress, "account/keys"));
+            var signOutOnB = await browser.PostAsync(new Uri(b.BaseAddress, "account/sign-out-everywhere"),
+                new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+
+            Assert.Equal(HttpStatusCode.Redirect, signOutOnB.StatusCode);
+            await using var connection = await a.GetService<IDbConnectionFactory>().OpenAsync();
+            var stored = (await connection.QueryAsync<string>("SELECT xml FROM data_protection_keys")).ToList();
+            Assert.NotEmpty(stored);
+            Assert.All(stored, xml =>
+            {
+                Assert.Contains("EncryptedData", xml);
+                Assert.DoesNotContain("<masterKey", xml);
+            });
+        }
+        finally
+        {
+            File.Delete(pfx);
+        }
     }
 
     [Theory, BothDatabases]
@@ -122,6 +175,23 @@ public sealed partial class TwoInstanceTests
         Assert.Single(seenOnB, n => n.AlertId == notice.AlertId && n.Change == AlertChange.Opened);
     }
 
+    // LISTEN/NOTIFY: PostgreSQL only (on SQLite there is one instance, and its own pages hear it in memory).
+    [Fact]
+    public async Task Ending_a_session_on_instance_A_tells_the_open_pages_of_instance_B_at_once()
+    {
+        await using var a = await PortalHost.StartAsync(DatabaseProvider.Postgres);
+        await using var b = PortalHost.StartAnotherInstance(a);
+        var person = await a.CreatePersonAsync("leaver@example.com");
+        var (session, _) = await a.GetService<SessionStore>()
+            .CreateAsync(person.Id, SessionLevels.Full, assertedNow: false, new ClientInfo("127.0.0.1", "tests"));
+        var endedOnB = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.GetService<SessionRevocations>().Ended += id => endedOnB.TrySetResult(id);
+
+        await a.GetService<SessionStore>().EndAsync(session.Id, "test");
+
+        Assert.Equal(session.Id, await endedOnB.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
     [Fact]
     public async Task A_live_update_larger_than_notify_allows_is_refused_before_anyone_sees_it()
     {
@@ -135,7 +205,7 @@ public sealed partial class TwoInstanceTests
     [Theory, BothDatabases]
     public async Task Periodic_work_runs_once_per_interval_across_both_instances(DatabaseProvider provider)
     {
-        var runs = new ConcurrentQueue<(string Node, DateTimeOffset Slot)>();
+        var runs = new ConcurrentQueue<(string Node, string Holder, DateTimeOffset Slot)>();
         await using var a = await PortalHost.StartAsync(provider,
             configureServices: services => services.AddSingletonWork<RecordingWork>().AddSingleton(runs));
         await using var b = PortalHost.StartAnotherInstance(a,
@@ -145,8 +215,47 @@ public sealed partial class TwoInstanceTests
 
         var slots = runs.Select(r => r.Slot).ToList();
         Assert.All(runs, r => Assert.Contains(r.Node, new[] { a.GetService<ClusterNode>().Id, b.GetService<ClusterNode>().Id }));
+        Assert.All(runs, r => Assert.Equal(r.Node, r.Holder)); // the lease is the runner's while it runs
         Assert.Equal(slots.Count, slots.Distinct().Count());
         Assert.All(slots, slot => Assert.Equal(ClusterWork.SlotOf(slot, RecordingWork.Every), slot));
+    }
+
+    // Offline detection across instances: the sweep runs in one of them, pages of both hear it (LISTEN/NOTIFY: PostgreSQL).
+    [Fact]
+    public async Task A_terminal_going_silent_is_marked_offline_once_and_both_instances_hear_it()
+    {
+        await using var a = await PortalHost.StartAsync(DatabaseProvider.Postgres, new Dictionary<string, string?>
+        {
+            ["Devices:CheckInIntervalSeconds"] = "1",
+            ["Devices:MissedCheckInsBeforeOffline"] = "1",
+            ["Devices:MonitorIntervalSeconds"] = "1",
+        });
+        await using var b = PortalHost.StartAnotherInstance(a);
+        var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(a.GetService<MerchantDirectory>(), "SILENT");
+        var heard = new ConcurrentQueue<(string Instance, DeviceChanged Change)>();
+        using var onA = a.GetService<ILiveUpdates>().Subscribe<DeviceChanged>([merchant.Id], change =>
+        {
+            heard.Enqueue(("A", change));
+            return Task.CompletedTask;
+        });
+        using var onB = b.GetService<ILiveUpdates>().Subscribe<DeviceChanged>([merchant.Id], change =>
+        {
+            heard.Enqueue(("B", change));
+            return Task.CompletedTask;
+        });
+
+        var terminal = await EnrollAsync(b, merchant, store);
+        await terminal.CheckInAsync();
+        await a.WaitUntilAsync(() => Task.FromResult(heard.Count(h => h.Change.Change == DeviceChange.WentOffline) == 2), TimeSpan.FromSeconds(30));
+
+        await using var connection = await a.GetService<IDbConnectionFactory>().OpenAsync();
+        var offlineAlerts = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM device_alerts WHERE merchant_id = @merchantId AND device_id = @deviceId AND kind = @kind",
+            new { merchantId = merchant.Id, deviceId = terminal.DeviceId, kind = (int)DeviceAlertKind.Offline });
+        var sweeper = await connection.ExecuteScalarAsync<string>("SELECT holder FROM cluster_work WHERE name = 'devices.health-sweep'");
+        Assert.Equal(1, offlineAlerts);
+        Assert.Contains(sweeper, new[] { a.GetService<ClusterNode>().Id, b.GetService<ClusterNode>().Id });
+        Assert.Equal(["A", "B"], heard.Where(h => h.Change.Change == DeviceChange.WentOffline).Select(h => h.Instance).Order());
     }
 
     private static async Task<DeviceApiHarness.Terminal> EnrollAsync(PortalHost portal, Merchant merchant, Store store)
@@ -176,7 +285,7 @@ public sealed record ScaleOutProbe(Guid AlertId);
 public sealed record ScaleOutNote(string Text);
 
 /// <summary>Cluster work that records, while it runs, which slot its job row says is claimed, and by whom.</summary>
-public sealed class RecordingWork(ClusterNode node, ConcurrentQueue<(string Node, DateTimeOffset Slot)> runs, IDbConnectionFactory db) : ISingletonWork
+public sealed class RecordingWork(ClusterNode node, ConcurrentQueue<(string Node, string Holder, DateTimeOffset Slot)> runs, IDbConnectionFactory db) : ISingletonWork
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
 
@@ -189,7 +298,6 @@ public sealed class RecordingWork(ClusterNode node, ConcurrentQueue<(string Node
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleAsync<(string Holder, DateTimeOffset Slot)>(
             "SELECT holder, last_slot_at FROM cluster_work WHERE name = @Name", new { Name });
-        Assert.Equal(node.Id, row.Holder);
-        runs.Enqueue((node.Id, row.Slot));
+        runs.Enqueue((node.Id, row.Holder, row.Slot));
     }
 }

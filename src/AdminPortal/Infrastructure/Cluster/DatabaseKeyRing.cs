@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using AdminPortal.Infrastructure.Database;
 using Dapper;
@@ -11,7 +12,8 @@ namespace AdminPortal.Infrastructure.Cluster;
 /// <summary>
 /// The data-protection key ring in the portal database (<c>data_protection_keys</c>), so that every instance protects and
 /// unprotects with the same keys: antiforgery tokens, protected cookies and Blazor's prerendered circuit descriptors made
-/// by one instance are valid on the others. The keys are as secret as the database: whoever reads it reads them.
+/// by one instance are valid on the others. With <c>DataProtection:CertificatePath</c> the keys are stored encrypted;
+/// without it they are as secret as the database.
 /// </summary>
 internal sealed class DatabaseXmlRepository(IDbConnectionFactory db, TimeProvider clock) : IXmlRepository
 {
@@ -37,14 +39,32 @@ internal sealed class DatabaseXmlRepository(IDbConnectionFactory db, TimeProvide
     }
 }
 
+/// <summary>The <c>DataProtection</c> configuration section.</summary>
+public sealed class DataProtectionSettings
+{
+    public const string SectionName = "DataProtection";
+
+    /// <summary>A PFX file whose certificate encrypts the keys before they are stored (every instance needs the same one).</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+}
+
 public static class SharedDataProtectionExtensions
 {
     /// <summary>One application name for every instance, whatever folder it runs from: keys are shared by name.</summary>
     public const string ApplicationName = "MerchantSecurityAdminPortal";
 
-    public static IServiceCollection AddSharedDataProtection(this IServiceCollection services)
+    public static IServiceCollection AddSharedDataProtection(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDataProtection().SetApplicationName(ApplicationName);
+        var protection = services.AddDataProtection().SetApplicationName(ApplicationName);
+        var settings = configuration.GetSection(DataProtectionSettings.SectionName).Get<DataProtectionSettings>() ?? new();
+        if (settings.CertificatePath is { Length: > 0 } path)
+        {
+            // Without a certificate the keys are stored as plain XML (ASP.NET Core warns at start): as safe as the database.
+            protection.ProtectKeysWithCertificate(X509CertificateLoader.LoadPkcs12FromFile(path, settings.CertificatePassword));
+        }
+
         services.AddSingleton<DatabaseXmlRepository>();
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(options => options.XmlRepository = sp.GetRequiredService<DatabaseXmlRepository>()));

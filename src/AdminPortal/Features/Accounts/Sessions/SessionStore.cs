@@ -1,4 +1,5 @@
 using AdminPortal.Infrastructure.Database;
+using AdminPortal.Infrastructure.LiveUpdates;
 using Dapper;
 using Microsoft.Extensions.Options;
 
@@ -204,14 +205,53 @@ public sealed class SessionStore(IDbConnectionFactory db, TimeProvider clock, IO
     }
 }
 
-/// <summary>In-process notice that sessions ended, so open circuits of those sessions close at once.</summary>
-public sealed class SessionRevocations
+/// <summary>
+/// Notice that sessions ended, so open circuits of those sessions close at once: in this instance and, over the shared
+/// live updates (PostgreSQL LISTEN/NOTIFY), in every other portal instance too. Handlers run on the thread pool.
+/// </summary>
+public sealed class SessionRevocations : IDisposable
 {
+    // People and sessions belong to no merchant: their notices go to the empty topic, heard by all-merchant subscribers.
+    private static readonly Guid PlatformTopic = Guid.Empty;
+
+    private readonly ILiveUpdates _live;
+    private readonly IDisposable[] _subscriptions;
+
+    public SessionRevocations(ILiveUpdates live)
+    {
+        _live = live;
+        _subscriptions =
+        [
+            live.Subscribe<SessionEndedNotice>(null, notice =>
+            {
+                Ended?.Invoke(notice.SessionId);
+                return Task.CompletedTask;
+            }),
+            live.Subscribe<PersonChangedNotice>(null, notice =>
+            {
+                PersonUpdated?.Invoke(notice.PersonId);
+                return Task.CompletedTask;
+            }),
+        ];
+    }
+
     public event Action<Guid>? Ended;
 
     public event Action<Guid>? PersonUpdated;
 
-    public void SessionEnded(Guid sessionId) => Ended?.Invoke(sessionId);
+    public void SessionEnded(Guid sessionId) => _live.Publish(PlatformTopic, new SessionEndedNotice(sessionId));
 
-    public void PersonChanged(Guid personId) => PersonUpdated?.Invoke(personId);
+    public void PersonChanged(Guid personId) => _live.Publish(PlatformTopic, new PersonChangedNotice(personId));
+
+    public void Dispose()
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            subscription.Dispose();
+        }
+    }
 }
+
+public sealed record SessionEndedNotice(Guid SessionId);
+
+public sealed record PersonChangedNotice(Guid PersonId);
