@@ -37,6 +37,7 @@ app.UseAccounts();
 app.MapAccounts();
 app.MapEntraSignIn();
 app.MapMerchants();
+app.MapAudit();
 app.MapDevices();
 app.MapPatching();
 app.MapCompliance();
