@@ -32,6 +32,7 @@ public static class FraudModule
         services.TryAddSingleton<IFraudAlertFeed, InProcessFraudAlertFeed>();
 
         services.AddDashboardCard<Queue.OpenAlertsCard>("Open fraud alerts", order: 20);
+        AdminPortal.Features.Devices.DeviceExtensionRegistration.AddDevicePanel<Queue.DeviceAlertsPanel>(services, "Fraud alerts", order: 20);
         services.AddNavItem(new NavItem("Risk", "Fraud alerts", "fraud", Icons.Material.Filled.GppMaybe, 10));
         services.AddNavItem(new NavItem("Risk", "Fraud rules", "fraud/rules", Icons.Material.Filled.Tune, 11));
         return builder;
