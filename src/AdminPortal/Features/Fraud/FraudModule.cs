@@ -22,6 +22,7 @@ public static class FraudModule
         services.AddSingleton<TransactionIngestor>();
         services.AddHostedService(sp => sp.GetRequiredService<TransactionIngestor>());
         services.AddSingleton<AlertQueue>();
+        services.AddSingleton<AlertDeviceLock>();
         services.AddSingleton<FraudViewerResolver>();
         services.AddSingleton<Backtester>();
         services.AddSingleton<RuleStatistics>();
