@@ -39,6 +39,7 @@ app.UseAccounts();
 app.MapAccounts();
 app.MapEntraSignIn();
 app.MapMerchants();
+app.MapAudit();
 app.MapDevices();
 app.MapPatching();
 app.MapCompliance();

@@ -17,14 +17,15 @@ namespace AdminPortal.BrowserTests.Fraud;
 public sealed class FraudQueueBrowserTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task An_alert_raised_through_the_transactions_api_appears_in_the_open_queue_without_reload()
+    public async Task An_alert_raised_through_the_transactions_api_appears_in_the_open_queue_without_reload_and_its_terminal_can_be_locked()
     {
         await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
         var (merchant, storeId) = await portal.CreateMerchantAsync("Night Kiosk", "MB-FRAUD-1");
         var analyst = await portal.CreatePersonAsync("analyst@kiosk.example");
         await portal.GrantRoleAsync(merchant.Id, analyst.Id, MerchantRole.Owner);
         await using var session = await browser.NewSessionAsync(portal.BaseAddress, withAuthenticator: false);
-        await session.SignInAsync(portal, analyst);
+        // A key assertion moments ago (as right after signing in): locking the terminal asks for no new one.
+        await session.SignInAsync(portal, analyst, freshStepUp: true);
         using var terminal = await EnrollTerminalAsync(portal, merchant.Id, storeId);
 
         var page = session.Page;
@@ -48,6 +49,13 @@ public sealed class FraudQueueBrowserTests(BrowserFixture browser)
         await Expect(rows.First).ToContainTextAsync("•••• 1111");
         await Expect(rows.First).ToContainTextAsync("Night Kiosk");
         await Expect(page.GetByTestId("queue-empty")).ToHaveCountAsync(0);
+
+        // From the alert, the analyst locks the terminal, giving a reason.
+        await rows.First.GetByTestId("alert-link").ClickAsync();
+        await page.GetByTestId("lock-terminal").ClickAsync();
+        await page.GetByLabel("Reason (required)").FillAsync("Six uses of one card in six minutes at night");
+        await page.GetByTestId("decision-submit").ClickAsync();
+        await Expect(page.GetByText("Lock queued: the terminal locks at its next check-in.")).ToBeVisibleAsync();
     }
 
     /// <summary>Enrolls a terminal through the device API and returns a client that sends its bearer secret.</summary>

@@ -78,6 +78,44 @@ public sealed class AuditChainTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_row_inserted_into_the_middle_is_detected_even_when_its_own_hash_is_right(DatabaseProvider provider)
+    {
+        var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
+        await using var _ = database;
+        var log = new AuditLog(connections, TimeProvider.System);
+        for (var n = 0; n < 5; n++)
+        {
+            await log.RecordAsync(Event(n));
+        }
+
+        // Someone with write access to the table slips a well-formed entry in after entry 2 and moves the later ones up.
+        const string columns = "id, occurred_at, category, action, outcome, summary, actor_id, actor_name, merchant_id, target_type, target_id, ip_address, user_agent, prev_hash, hash";
+        var overriding = provider == DatabaseProvider.Postgres ? "OVERRIDING SYSTEM VALUE" : "";
+        await using (var connection = await connections.OpenAsync())
+        {
+            var second = (await log.SearchAsync(new AuditQuery { Take = 10 })).Rows.Single(r => r.Seq == 2);
+            var forged = Event(99) with { Summary = "Unlocked terminal SN-0099 (never happened)" };
+            var id = Guid.NewGuid();
+            var at = AuditHash.Normalise(second.OccurredAt.AddSeconds(1));
+            await connection.ExecuteAsync("CREATE TEMP TABLE moved AS SELECT * FROM audit_log WHERE seq >= 3");
+            await connection.ExecuteAsync("DELETE FROM audit_log WHERE seq >= 3");
+            await connection.ExecuteAsync(
+                $"""
+                INSERT INTO audit_log (seq, id, occurred_at, category, action, outcome, summary, actor_name, target_type, target_id, ip_address, prev_hash, hash)
+                {overriding} VALUES (3, @id, @at, @Category, @Action, 0, @Summary, @ActorName, @TargetType, @TargetId, @IpAddress, @prev, @hash)
+                """,
+                new { id, at, forged.Category, forged.Action, forged.Summary, forged.ActorName, forged.TargetType, forged.TargetId, forged.IpAddress,
+                    prev = second.Hash, hash = AuditHash.Compute(second.Hash, id, at, forged) });
+            await connection.ExecuteAsync($"INSERT INTO audit_log (seq, {columns}) {overriding} SELECT seq + 1, {columns} FROM moved");
+        }
+
+        var verification = await log.VerifyAsync();
+        Assert.False(verification.Intact);
+        Assert.Equal(4, verification.FirstBrokenSeq);
+        Assert.Contains("does not follow", verification.Problem);
+    }
+
+    [Theory, BothDatabases]
     public async Task Search_is_scoped_to_the_given_merchants_filtered_and_paged(DatabaseProvider provider)
     {
         var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);

@@ -14,4 +14,10 @@ public static class AuditModule
         builder.Services.AddNavItem(new NavItem("Administration", "Audit log", "audit", Icons.Material.Filled.FactCheck, 90, AuditPolicy));
         return builder;
     }
+
+    public static WebApplication MapAudit(this WebApplication app)
+    {
+        app.MapAuditExport();
+        return app;
+    }
 }

@@ -22,6 +22,7 @@ public static class FraudModule
         services.AddSingleton<TransactionIngestor>();
         services.AddHostedService(sp => sp.GetRequiredService<TransactionIngestor>());
         services.AddSingleton<AlertQueue>();
+        services.AddSingleton<AlertDeviceLock>();
         services.AddSingleton<FraudViewerResolver>();
         services.AddSingleton<Backtester>();
         services.AddSingleton<RuleStatistics>();
@@ -32,6 +33,7 @@ public static class FraudModule
         services.TryAddSingleton<IFraudAlertFeed, LiveFraudAlertFeed>();
 
         services.AddDashboardCard<Queue.OpenAlertsCard>("Open fraud alerts", order: 20);
+        AdminPortal.Features.Devices.DeviceExtensionRegistration.AddDevicePanel<Queue.DeviceAlertsPanel>(services, "Fraud alerts", order: 20);
         services.AddNavItem(new NavItem("Risk", "Fraud alerts", "fraud", Icons.Material.Filled.GppMaybe, 10));
         services.AddNavItem(new NavItem("Risk", "Fraud rules", "fraud/rules", Icons.Material.Filled.Tune, 11));
         return builder;

@@ -30,6 +30,7 @@ public static class PatchingModule
         services.AddSingleton<CheckInPatchPolicy>();
         services.AddSingleton<AdminPortal.Features.Devices.IDevicePolicyProvider>(sp => sp.GetRequiredService<CheckInPatchPolicy>());
         services.AddSingleton<AdminPortal.Features.Devices.IDeviceInstallReportSink>(sp => sp.GetRequiredService<CheckInPatchPolicy>());
+        AdminPortal.Features.Devices.DeviceExtensionRegistration.AddDevicePanel<Integration.DevicePatchPanel>(services, "Patch compliance", order: 10);
 
         services.AddSingleton<IPolicyActivationStepUp, AccountsPolicyActivationStepUp>();
         return builder;

@@ -209,6 +209,12 @@ public sealed class AlertQueue(IDbConnectionFactory db, IAuditLog audit, IFraudA
             parameters.Add("merchantId", merchantId);
         }
 
+        if (query.DeviceId is { } deviceId)
+        {
+            where.Add("device_id = @deviceId");
+            parameters.Add("deviceId", deviceId);
+        }
+
         if (query.Status is { } status)
         {
             where.Add("status = @status");

@@ -98,6 +98,7 @@ public sealed record AlertQuery
     public AlertSeverity? MinSeverity { get; init; }
     public Guid? MerchantId { get; init; }
     public string? RuleId { get; init; }
+    public Guid? DeviceId { get; init; }
     public AssigneeFilter Assignee { get; init; }
     public int Skip { get; init; }
     public int Take { get; init; } = 25;
