@@ -48,7 +48,8 @@ public sealed class TransactionTraffic(string runId, int seed = 7)
         };
         var declined = _random.Next(100) < 3;
         var nearStore = terminal.StoreLatitude is { } lat && terminal.StoreLongitude is { } lon;
-        return new Item($"{runId}-{Interlocked.Increment(ref _sequence)}", (now + _shift).AddSeconds(-_random.Next(0, 30)), type,
+        // "x" between the run and the number: digit runs joined by a dash can read as a grouped card number.
+        return new Item($"{runId}x{Interlocked.Increment(ref _sequence)}", (now + _shift).AddSeconds(-_random.Next(0, 30)), type,
             _random.Next(100, 20_000), "EUR", $"tok_{card:D9}", "41111111"[..6], (card % 10_000).ToString("D4"), entry,
             declined ? TransactionResult.Declined : TransactionResult.Approved,
             // Six decimals (~0.1 m), as GPS reports them: a double printed in full can hold a 13–19 digit run that passes
