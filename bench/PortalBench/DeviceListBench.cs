@@ -17,7 +17,7 @@ public static class DeviceListBench
         """
         `DeviceDirectory.SearchAsync` (what the device list page and its pager call: one page of rows plus the count) timed
         in-process against a fresh database holding the seeded stores and 1,000,000 devices spread over 3 merchants (~333,000
-        each): 8 models, 4 app versions, 94% active, 0.1% tampered, last contact spread over 30 days; `ANALYZE` run. Ten
+        each): 8 models, 4 app versions, 94% active, 0.1% tampered, last contact spread over 30 days; `ANALYZE` run (PostgreSQL: `VACUUM ANALYZE`, as autovacuum would). Ten
         queries a person makes, each timed `--repeat` times after one warm-up: a merchant owner's first page by last contact,
         the platform-wide first page, a serial prefix search, status / model / app-version / offline filters, sort by serial,
         page 10, and the last page the pager reaches (offset 9,975). Target: p95 < 50 ms.

@@ -14,13 +14,24 @@ public sealed class TransactionTraffic(string runId, int seed = 7)
     private readonly Random _random = new(seed);
     private long _sequence;
 
+    // Trading happens while stores are open: the stream is shifted to the last 12:00 UTC (inside the seeded stores'
+    // opening hours in Europe) and runs on from there, so a night-time run does not turn every sale into an alert.
+    private readonly TimeSpan _shift = LastNoonUtc() - DateTimeOffset.UtcNow;
+
+    private static DateTimeOffset LastNoonUtc()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var noon = new DateTimeOffset(now.Year, now.Month, now.Day, 12, 0, 0, TimeSpan.Zero);
+        return noon <= now ? noon : noon.AddDays(-1);
+    }
+
     public sealed record Item(string EventId, DateTimeOffset OccurredAt, TransactionType Type, long AmountMinor, string Currency, string CardToken,
         string Bin, string Last4, EntryMode EntryMode, TransactionResult Result, double? Latitude, double? Longitude);
 
     public Item Next(BenchTerminal terminal, DateTimeOffset now)
     {
-        // 1 in 20 events reuses one of 200 "hot" cards: enough repetition for the velocity and card-testing rules.
-        var card = _random.Next(20) == 0 ? _random.Next(200) : 200 + _random.Next(500_000);
+        // 1 in 200 events reuses one of 200 "hot" cards: some repetition for the velocity and card-testing rules.
+        var card = _random.Next(200) == 0 ? _random.Next(200) : 200 + _random.Next(500_000);
         var entry = _random.Next(100) switch
         {
             < 55 => EntryMode.Contactless,
@@ -37,10 +48,13 @@ public sealed class TransactionTraffic(string runId, int seed = 7)
         };
         var declined = _random.Next(100) < 3;
         var nearStore = terminal.StoreLatitude is { } lat && terminal.StoreLongitude is { } lon;
-        return new Item($"{runId}-{Interlocked.Increment(ref _sequence)}", now.AddSeconds(-_random.Next(0, 30)), type,
+        // "x" between the run and the number: digit runs joined by a dash can read as a grouped card number.
+        return new Item($"{runId}x{Interlocked.Increment(ref _sequence)}", (now + _shift).AddSeconds(-_random.Next(0, 30)), type,
             _random.Next(100, 20_000), "EUR", $"tok_{card:D9}", "41111111"[..6], (card % 10_000).ToString("D4"), entry,
             declined ? TransactionResult.Declined : TransactionResult.Approved,
-            nearStore ? terminal.StoreLatitude + _random.NextDouble() * 0.01 : null, nearStore ? terminal.StoreLongitude : null);
+            // Six decimals (~0.1 m), as GPS reports them: a double printed in full can hold a 13–19 digit run that passes
+            // the Luhn check, and the portal rightly refuses anything that looks like a card number.
+            nearStore ? Math.Round(terminal.StoreLatitude!.Value + _random.NextDouble() * 0.01, 6) : null, nearStore ? terminal.StoreLongitude : null);
     }
 
     public TransactionEvent ToEvent(Item item, BenchTerminal terminal, DateTimeOffset now) => new()

@@ -20,31 +20,42 @@ public sealed record CheckInOutcome(bool Accepted, IReadOnlyList<(Guid Id, Devic
 /// </summary>
 public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, IOptions<DeviceOptions> options)
 {
-    private const string ReadState =
+    // The batch's devices in one read: ids are unique across merchants, the merchant filter keeps the tenant index in use.
+    private const string ReadStatesTemplate =
         """
-        SELECT status AS Status, tamper_state AS TamperState, rooted AS Rooted, is_online AS IsOnline, distance_from_store_m AS DistanceFromStoreMeters,
-               location_accuracy_m AS LocationAccuracyMeters
-        FROM devices WHERE merchant_id = @MerchantId AND id = @DeviceId
+        SELECT merchant_id AS MerchantId, id AS Id, status AS Status, tamper_state AS TamperState, rooted AS Rooted, is_online AS IsOnline,
+               distance_from_store_m AS DistanceFromStoreMeters, location_accuracy_m AS LocationAccuracyMeters
+        FROM devices WHERE {0} AND {1}
         """;
 
-    private const string UpdateDevice =
+    private const string UpdateDeviceSqlite =
         """
-        UPDATE devices SET os_version = @OsVersion, firmware_version = @FirmwareVersion, app_version = @AppVersion,
-               battery_percent = @BatteryPercent, network_type = @NetworkType, network_encrypted = @NetworkEncrypted,
-               latitude = @Latitude, longitude = @Longitude, location_accuracy_m = @AccuracyMeters, distance_from_store_m = @distance,
-               tamper_state = @TamperState, tamper_detail = @TamperDetail, rooted = @Rooted, p2pe_keys_loaded = @P2peKeysLoaded,
-               is_online = @online, offline_after = @offlineAfter, last_seen_at = @now, updated_at = @now
+        UPDATE devices SET os_version = @os, firmware_version = @firmware, app_version = @app, battery_percent = @battery,
+               network_type = @network, network_encrypted = @encrypted, latitude = @lat, longitude = @lon, location_accuracy_m = @accuracy,
+               distance_from_store_m = @distance, tamper_state = @tamper, tamper_detail = @tamperDetail, rooted = @rooted,
+               p2pe_keys_loaded = @p2pe, is_online = @online, offline_after = @offlineAfter, last_seen_at = @now, updated_at = @now
         WHERE merchant_id = @merchantId AND id = @deviceId
         """;
 
-    private const string InsertCheckIn =
+    // PostgreSQL: one statement for the whole batch (a round trip per device was the cost), one row per device.
+    private const string UpdateDevicesPostgres =
         """
-        INSERT INTO device_check_ins (merchant_id, id, device_id, received_at, os_version, firmware_version, app_version, battery_percent,
-                                      network_type, network_encrypted, latitude, longitude, location_accuracy_m, tamper_state, tamper_detail,
-                                      rooted, p2pe_keys_loaded)
-        VALUES (@merchantId, @id, @deviceId, @now, @OsVersion, @FirmwareVersion, @AppVersion, @BatteryPercent,
-                @NetworkType, @NetworkEncrypted, @Latitude, @Longitude, @AccuracyMeters, @TamperState, @TamperDetail, @Rooted, @P2peKeysLoaded)
+        UPDATE devices AS d SET os_version = v.os, firmware_version = v.firmware, app_version = v.app, battery_percent = v.battery,
+               network_type = v.network, network_encrypted = v.encrypted, latitude = v.lat, longitude = v.lon, location_accuracy_m = v.accuracy,
+               distance_from_store_m = v.distance, tamper_state = v.tamper, tamper_detail = v.tamper_detail, rooted = v.rooted,
+               p2pe_keys_loaded = v.p2pe, is_online = true, offline_after = v.offline_after, last_seen_at = v.now, updated_at = v.now
+        FROM unnest(@merchantId, @deviceId, @os, @firmware, @app, @battery, @network, @encrypted, @lat, @lon, @accuracy, @distance,
+                    @tamper, @tamperDetail, @rooted, @p2pe, @offlineAfter, @now)
+             AS v(merchant_id, id, os, firmware, app, battery, network, encrypted, lat, lon, accuracy, distance,
+                  tamper, tamper_detail, rooted, p2pe, offline_after, now)
+        WHERE d.merchant_id = v.merchant_id AND d.id = v.id
         """;
+
+    private static readonly string[] CheckInColumns =
+    [
+        "merchant_id", "id", "device_id", "received_at", "os_version", "firmware_version", "app_version", "battery_percent", "network_type",
+        "network_encrypted", "latitude", "longitude", "location_accuracy_m", "tamper_state", "tamper_detail", "rooted", "p2pe_keys_loaded",
+    ];
 
     private const string InsertAlert =
         """
@@ -58,80 +69,201 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         WHERE merchant_id = @merchantId AND device_id = @deviceId AND kind = @kind AND resolved_at IS NULL
         """;
 
-    private const string OpenCommands =
+    private const string OpenCommandsTemplate =
         """
-        SELECT id AS Id, type AS Type, status AS Status FROM device_commands
-        WHERE merchant_id = @merchantId AND device_id = @deviceId AND status IN (0, 1) AND expires_at > @now
+        SELECT device_id AS DeviceId, id AS Id, type AS Type, status AS Status, expires_at AS ExpiresAt FROM device_commands
+        WHERE {0} AND {1} AND status IN (0, 1) AND expires_at > @earliest
         ORDER BY issued_at
         """;
 
-    public async Task<CheckInOutcome> ApplyAsync(DbConnection connection, DbTransaction transaction, CheckInWork work, CancellationToken ct)
+    /// <summary>Writes one check-in (the demo seeder and tests); the writer uses <see cref="ApplyBatchAsync"/>.</summary>
+    public async Task<CheckInOutcome> ApplyAsync(DbConnection connection, DbTransaction transaction, CheckInWork work, CancellationToken ct) =>
+        (await ApplyBatchAsync(connection, transaction, [work], ct))[0];
+
+    /// <summary>
+    /// Writes a group of check-ins in the caller's transaction with a fixed number of statements (not a few per check-in):
+    /// the states and open commands of every device are read at once, each check-in is decided in order against the
+    /// state the previous one left (a device may appear twice), then the devices and history rows are written together.
+    /// Alerts and offline resolutions, which are rare, are written one by one as before.
+    /// </summary>
+    public async Task<IReadOnlyList<CheckInOutcome>> ApplyBatchAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<CheckInWork> batch,
+        CancellationToken ct)
     {
-        var (device, report, now) = (work.Device, work.Report, work.ReceivedAt);
-        var before = await connection.QuerySingleOrDefaultAsync<StateRow>(new CommandDefinition(ReadState, device, transaction, cancellationToken: ct));
-        if (before is null || before.Status is DeviceStatus.Retired or DeviceStatus.Wiped or DeviceStatus.Pending)
-        {
-            // Retired or wiped between authentication and this write.
-            return new CheckInOutcome(false, [], []);
-        }
-
-        double? distance = report.Latitude is { } lat && report.Longitude is { } lon && work.StoreLatitude is { } sLat && work.StoreLongitude is { } sLon
-            ? Math.Round(StoreLocations.DistanceMeters(lat, lon, sLat, sLon), 1)
-            : null;
-        var keys = new { merchantId = device.MerchantId, deviceId = device.DeviceId, now };
+        var dialect = db.Dialect;
         var settings = options.Value;
-        var parameters = new DynamicParameters(report);
-        parameters.AddDynamicParams(keys);
-        parameters.AddDynamicParams(new
-        {
-            id = Guid.NewGuid(), distance, online = true,
-            offlineAfter = now + settings.OfflineAfter(device.CheckInIntervalSeconds),
-        });
-        await connection.ExecuteAsync(new CommandDefinition(UpdateDevice, parameters, transaction, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(InsertCheckIn, parameters, transaction, cancellationToken: ct));
+        var merchantIds = batch.Select(w => w.Device.MerchantId).Distinct().ToArray();
+        var deviceIds = batch.Select(w => w.Device.DeviceId).Distinct().ToArray();
+        var states = (await connection.QueryAsync<StateRow>(new CommandDefinition(
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, ReadStatesTemplate, dialect.AnyOf("merchant_id", "merchantIds"), dialect.AnyOf("id", "deviceIds")),
+                new { merchantIds, deviceIds }, transaction, cancellationToken: ct)))
+            .ToDictionary(s => s.Id);
+        var openCommands = (await connection.QueryAsync<OpenCommand>(new CommandDefinition(
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, OpenCommandsTemplate, dialect.AnyOf("merchant_id", "merchantIds"), dialect.AnyOf("device_id", "deviceIds")),
+                new { merchantIds, deviceIds, earliest = batch.Min(w => w.ReceivedAt) }, transaction, cancellationToken: ct)))
+            .GroupBy(c => c.DeviceId)
+            .ToDictionary(g => g.Key, g => g.ToList());
 
-        var changes = new List<DeviceChange>();
-        if (!before.IsOnline)
+        var outcomes = new List<CheckInOutcome>(batch.Count);
+        var written = new List<(CheckInWork Work, double? Distance, DateTimeOffset OfflineAfter)>(batch.Count);
+        var delivered = new List<(Guid MerchantId, Guid Id, DateTimeOffset At)>();
+        foreach (var work in batch)
         {
-            changes.Add(DeviceChange.CameOnline);
-            await connection.ExecuteAsync(new CommandDefinition(
-                ResolveOfflineAlerts, new { keys.merchantId, keys.deviceId, keys.now, kind = (int)DeviceAlertKind.Offline }, transaction, cancellationToken: ct));
-        }
-
-        foreach (var (kind, detail) in NewProblems(before, report, distance, settings.FarFromStoreMeters))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                InsertAlert, new { keys.merchantId, id = Guid.NewGuid(), keys.deviceId, kind = (int)kind, detail, keys.now }, transaction, cancellationToken: ct));
-            await audit.RecordAsync(new AuditEvent
+            var (device, report, now) = (work.Device, work.Report, work.ReceivedAt);
+            if (!states.TryGetValue(device.DeviceId, out var before) || before.MerchantId != device.MerchantId
+                || before.Status is DeviceStatus.Retired or DeviceStatus.Wiped or DeviceStatus.Pending)
             {
-                Category = "devices",
-                Action = kind switch
+                // Retired or wiped between authentication and this write.
+                outcomes.Add(new CheckInOutcome(false, [], []));
+                continue;
+            }
+
+            double? distance = report.Latitude is { } lat && report.Longitude is { } lon && work.StoreLatitude is { } sLat && work.StoreLongitude is { } sLon
+                ? Math.Round(StoreLocations.DistanceMeters(lat, lon, sLat, sLon), 1)
+                : null;
+            written.Add((work, distance, now + settings.OfflineAfter(device.CheckInIntervalSeconds)));
+            var keys = new { merchantId = device.MerchantId, deviceId = device.DeviceId, now };
+
+            var changes = new List<DeviceChange>();
+            if (!before.IsOnline)
+            {
+                changes.Add(DeviceChange.CameOnline);
+                await connection.ExecuteAsync(new CommandDefinition(
+                    ResolveOfflineAlerts, new { keys.merchantId, keys.deviceId, keys.now, kind = (int)DeviceAlertKind.Offline }, transaction, cancellationToken: ct));
+            }
+
+            foreach (var (kind, detail) in NewProblems(before, report, distance, settings.FarFromStoreMeters))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    InsertAlert, new { keys.merchantId, id = Guid.NewGuid(), keys.deviceId, kind = (int)kind, detail, keys.now }, transaction, cancellationToken: ct));
+                await audit.RecordAsync(new AuditEvent
                 {
-                    DeviceAlertKind.Tamper => "device.tamper-reported",
-                    DeviceAlertKind.Rooted => "device.rooted-reported",
-                    _ => "device.far-from-store",
-                },
-                Outcome = AuditOutcome.Failure,
-                Summary = $"Terminal {device.SerialNumber}: {detail}",
-                ActorName = $"terminal {device.SerialNumber}",
-                MerchantId = device.MerchantId,
-                TargetType = "device",
-                TargetId = device.DeviceId.ToString(),
-            }, connection, transaction, ct);
-            changes.Add(DeviceChange.AlertRaised);
+                    Category = "devices",
+                    Action = kind switch
+                    {
+                        DeviceAlertKind.Tamper => "device.tamper-reported",
+                        DeviceAlertKind.Rooted => "device.rooted-reported",
+                        _ => "device.far-from-store",
+                    },
+                    Outcome = AuditOutcome.Failure,
+                    Summary = $"Terminal {device.SerialNumber}: {detail}",
+                    ActorName = $"terminal {device.SerialNumber}",
+                    MerchantId = device.MerchantId,
+                    TargetType = "device",
+                    TargetId = device.DeviceId.ToString(),
+                }, connection, transaction, ct);
+                changes.Add(DeviceChange.AlertRaised);
+            }
+
+            var open = openCommands.TryGetValue(device.DeviceId, out var list) ? list.Where(c => c.ExpiresAt > now).ToList() : [];
+            var queued = open.Where(c => c.Status == DeviceCommandStatus.Queued).ToList();
+            if (queued.Count > 0)
+            {
+                foreach (var command in queued)
+                {
+                    command.Status = DeviceCommandStatus.Delivered;
+                    delivered.Add((device.MerchantId, command.Id, now));
+                }
+
+                changes.Add(DeviceChange.CommandChanged);
+            }
+
+            // What this check-in wrote is what the next one of the same device in this batch compares against.
+            states[device.DeviceId] = before with
+            {
+                TamperState = report.TamperState, Rooted = report.Rooted, IsOnline = true, DistanceFromStoreMeters = distance,
+                LocationAccuracyMeters = report.AccuracyMeters,
+            };
+            outcomes.Add(new CheckInOutcome(true, open.Select(c => (c.Id, c.Type)).ToList(), changes));
         }
 
-        var open = (await connection.QueryAsync<OpenCommand>(new CommandDefinition(OpenCommands, keys, transaction, cancellationToken: ct))).AsList();
-        var queued = open.Where(c => c.Status == DeviceCommandStatus.Queued).Select(c => c.Id).ToArray();
-        if (queued.Length > 0)
+        await UpdateDevicesAsync(connection, transaction, written, ct);
+        await MultiRowInsert.InsertIgnoringConflictsAsync(connection, transaction, dialect, "device_check_ins", CheckInColumns, written, w => [
+            w.Work.Device.MerchantId, Guid.NewGuid(), w.Work.Device.DeviceId, w.Work.ReceivedAt, w.Work.Report.OsVersion, w.Work.Report.FirmwareVersion,
+            w.Work.Report.AppVersion, w.Work.Report.BatteryPercent, w.Work.Report.NetworkType, w.Work.Report.NetworkEncrypted, w.Work.Report.Latitude,
+            w.Work.Report.Longitude, w.Work.Report.AccuracyMeters, (int)w.Work.Report.TamperState, w.Work.Report.TamperDetail, w.Work.Report.Rooted,
+            w.Work.Report.P2peKeysLoaded,
+        ], ["merchant_id", "id"], ct);
+
+        foreach (var group in delivered.GroupBy(d => (d.MerchantId, d.At)))
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE device_commands SET status = 1, delivered_at = @now WHERE merchant_id = @merchantId AND {db.Dialect.AnyOf("id", "ids")}",
-                new { now, keys.merchantId, ids = queued }, transaction, cancellationToken: ct));
-            changes.Add(DeviceChange.CommandChanged);
+                $"UPDATE device_commands SET status = 1, delivered_at = @now WHERE merchant_id = @merchantId AND {dialect.AnyOf("id", "ids")}",
+                new { now = group.Key.At, merchantId = group.Key.MerchantId, ids = group.Select(d => d.Id).ToArray() }, transaction, cancellationToken: ct));
         }
 
-        return new CheckInOutcome(true, open.Select(c => (c.Id, c.Type)).ToList(), changes);
+        return outcomes;
+    }
+
+    private async Task UpdateDevicesAsync(DbConnection connection, DbTransaction transaction,
+        List<(CheckInWork Work, double? Distance, DateTimeOffset OfflineAfter)> written, CancellationToken ct)
+    {
+        if (written.Count == 0)
+        {
+            return;
+        }
+
+        var dialect = db.Dialect;
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        if (dialect.IsPostgres)
+        {
+            // The last check-in of a device in the batch is its current state (an UPDATE … FROM applies one row per device).
+            var rows = written.GroupBy(w => w.Work.Device.DeviceId).Select(g => g.Last()).ToList();
+            command.CommandText = UpdateDevicesPostgres;
+            void Add<T>(string name, Func<(CheckInWork Work, double? Distance, DateTimeOffset OfflineAfter), T> value)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = rows.Select(value).ToArray();
+                command.Parameters.Add(parameter);
+            }
+
+            Add("merchantId", w => w.Work.Device.MerchantId);
+            Add("deviceId", w => w.Work.Device.DeviceId);
+            Add("os", w => w.Work.Report.OsVersion);
+            Add("firmware", w => w.Work.Report.FirmwareVersion);
+            Add("app", w => w.Work.Report.AppVersion);
+            Add("battery", w => w.Work.Report.BatteryPercent);
+            Add("network", w => w.Work.Report.NetworkType);
+            Add("encrypted", w => w.Work.Report.NetworkEncrypted);
+            Add("lat", w => w.Work.Report.Latitude);
+            Add("lon", w => w.Work.Report.Longitude);
+            Add("accuracy", w => w.Work.Report.AccuracyMeters);
+            Add("distance", w => w.Distance);
+            Add("tamper", w => (int)w.Work.Report.TamperState);
+            Add("tamperDetail", w => w.Work.Report.TamperDetail);
+            Add("rooted", w => w.Work.Report.Rooted);
+            Add("p2pe", w => w.Work.Report.P2peKeysLoaded);
+            Add("offlineAfter", w => w.OfflineAfter.ToUniversalTime());
+            Add("now", w => w.Work.ReceivedAt.ToUniversalTime());
+            await command.ExecuteNonQueryAsync(ct);
+            return;
+        }
+
+        // SQLite runs in-process: one prepared statement executed per check-in costs no round trip.
+        command.CommandText = UpdateDeviceSqlite;
+        string[] names = ["os", "firmware", "app", "battery", "network", "encrypted", "lat", "lon", "accuracy", "distance", "tamper", "tamperDetail",
+            "rooted", "p2pe", "online", "offlineAfter", "now", "merchantId", "deviceId"];
+        var parameters = names.ToDictionary(n => n, n =>
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + n;
+            command.Parameters.Add(parameter);
+            return parameter;
+        });
+        foreach (var (work, distance, offlineAfter) in written)
+        {
+            var report = work.Report;
+            object?[] values = [report.OsVersion, report.FirmwareVersion, report.AppVersion, report.BatteryPercent, report.NetworkType, report.NetworkEncrypted,
+                report.Latitude, report.Longitude, report.AccuracyMeters, distance, (int)report.TamperState, report.TamperDetail, report.Rooted,
+                report.P2peKeysLoaded, true, offlineAfter, work.ReceivedAt, work.Device.MerchantId, work.Device.DeviceId];
+            for (var i = 0; i < names.Length; i++)
+            {
+                parameters[names[i]].Value = dialect.ToParameterValue(values[i]);
+            }
+
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>Alerts are raised when a problem starts, not at every check-in that still reports it.</summary>
@@ -158,8 +290,10 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 
-    private sealed class StateRow
+    private sealed record StateRow
     {
+        public Guid MerchantId { get; init; }
+        public Guid Id { get; init; }
         public DeviceStatus Status { get; init; }
         public TamperState TamperState { get; init; }
         public bool? Rooted { get; init; }
@@ -170,8 +304,10 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
 
     private sealed class OpenCommand
     {
+        public Guid DeviceId { get; init; }
         public Guid Id { get; init; }
         public DeviceCommandType Type { get; init; }
-        public DeviceCommandStatus Status { get; init; }
+        public DeviceCommandStatus Status { get; set; }
+        public DateTimeOffset ExpiresAt { get; init; }
     }
 }

@@ -91,12 +91,7 @@ public sealed class CheckInWriter(
     {
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var outcomes = new List<CheckInOutcome>(batch.Count);
-        foreach (var pending in batch)
-        {
-            outcomes.Add(await processor.ApplyAsync(connection, transaction, pending.Work, ct));
-        }
-
+        var outcomes = await processor.ApplyBatchAsync(connection, transaction, batch.Select(p => p.Work).ToList(), ct);
         await transaction.CommitAsync(ct);
         return outcomes;
     }
