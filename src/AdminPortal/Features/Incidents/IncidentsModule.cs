@@ -1,3 +1,4 @@
+using AdminPortal.Infrastructure.Cluster;
 using AdminPortal.Features.Accounts.WebAuthn;
 using AdminPortal.Features.Devices;
 using AdminPortal.Features.Fraud;
@@ -24,7 +25,7 @@ public static class IncidentsModule
         services.AddSingleton<IncidentDeviceActions>();
         services.AddSingleton<FraudAlertEscalation>();
         services.AddSingleton<SlaEscalation>();
-        services.AddHostedService<SlaEscalationService>();
+        services.AddSingletonWork<SlaEscalationService>();
         services.AddTransient<AdminPortal.Infrastructure.CommandLine.IDemoSeeder, IncidentsDemoSeeder>();
 
         // Automatic sources: tamper reports at check-in, cloned-key signals from sign-in.

@@ -1,3 +1,4 @@
+using AdminPortal.Infrastructure.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace AdminPortal.Features.Incidents;
@@ -44,25 +45,16 @@ public sealed class SlaEscalation(IncidentStore incidents, ILogger<SlaEscalation
     }
 }
 
-/// <summary>Runs <see cref="SlaEscalation.RunOnceAsync"/> every <c>Incidents:SlaCheckIntervalSeconds</c>.</summary>
-internal sealed class SlaEscalationService(SlaEscalation escalation, TimeProvider clock, IOptions<IncidentOptions> options, ILogger<SlaEscalationService> logger)
-    : BackgroundService
+/// <summary>
+/// Runs <see cref="SlaEscalation.RunOnceAsync"/> every <c>Incidents:SlaCheckIntervalSeconds</c>, in one portal instance
+/// per interval (cluster singleton work): the pass is idempotent anyway, the claim only saves the other instances' work.
+/// </summary>
+internal sealed class SlaEscalationService(SlaEscalation escalation, TimeProvider clock, IOptions<IncidentOptions> options) : ISingletonWork
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.SlaCheckIntervalSeconds), clock);
-        do
-        {
-            try
-            {
-                await escalation.RunOnceAsync(clock.GetUtcNow(), stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A database hiccup must not end the loop: the next pass finds the same breaches.
-                logger.LogError(ex, "The incident SLA escalation pass failed");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    public string Name => "incidents.sla-escalation";
+
+    public TimeSpan Interval => TimeSpan.FromSeconds(options.Value.SlaCheckIntervalSeconds);
+
+    // A failure is logged by the runner; the next interval finds the same breaches.
+    public Task RunAsync(CancellationToken ct) => escalation.RunOnceAsync(clock.GetUtcNow(), ct);
 }
