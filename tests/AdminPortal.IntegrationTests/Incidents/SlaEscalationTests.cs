@@ -108,4 +108,25 @@ public sealed class SlaEscalationTests
         Assert.Equal(IncidentTestBed.Start.AddMinutes(5), incident.AcknowledgeDueAt);
         Assert.Equal(IncidentTestBed.Start.AddHours(2), incident.ResolveDueAt);
     }
+
+    [Theory, BothDatabases]
+    public async Task The_background_loop_records_breaches_by_itself(DatabaseProvider provider)
+    {
+        await using var portal = await PortalHost.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Incidents:Sev1:Acknowledge"] = "00:00:01",
+            ["Incidents:Sev1:Resolve"] = "00:00:02",
+            ["Incidents:SlaCheckIntervalSeconds"] = "1",
+        });
+        var (merchant, _) = await portal.CreateMerchantAsync("Loop Merchant", "LOOP-0001");
+        var admin = AdminPortal.Features.Merchants.Access.AccessScope.PlatformAdmin(Guid.NewGuid(), "Admin");
+        var store = portal.GetService<IncidentStore>();
+        var (_, id) = await store.ReportAsync(admin, new IncidentActor(admin.PersonId, "Admin"),
+            new NewIncident(merchant.Id, "Nobody answers", IncidentType.Other, IncidentSeverity.Sev1, "Left alone on purpose"));
+
+        await portal.WaitUntilAsync(async () => (await store.FindAsync(admin, id!.Value))!.ResolveBreachedAt is not null);
+        var incident = (await store.FindAsync(admin, id!.Value))!;
+        Assert.NotNull(incident.AcknowledgeBreachedAt);
+        Assert.Equal(1, incident.EscalationLevel);
+    }
 }
