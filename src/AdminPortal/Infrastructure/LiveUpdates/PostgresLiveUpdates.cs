@@ -117,10 +117,11 @@ internal sealed class PostgresLiveUpdates : BackgroundService, ILiveUpdates
 
                 try
                 {
-                    // One round trip for everything waiting; the notifications go out, in order, when it commits.
+                    // One round trip for everything waiting: unnest yields the array in order, and the notifications go
+                    // out in that order when the statement's implicit transaction commits.
                     await using var connection = await _db.OpenAsync(stoppingToken);
                     await using var command = connection.CreateCommand();
-                    command.CommandText = "SELECT count(pg_notify(@channel, payload)) FROM unnest(@payloads) WITH ORDINALITY AS n(payload, position)";
+                    command.CommandText = "SELECT count(pg_notify(@channel, payload)) FROM unnest(@payloads) AS payload";
                     command.Parameters.Add(new NpgsqlParameter("channel", ChannelName));
                     command.Parameters.Add(new NpgsqlParameter("payloads", batch.ToArray()));
                     await command.ExecuteScalarAsync(stoppingToken);
