@@ -3,6 +3,7 @@ using AdminPortal.Features.Devices;
 using AdminPortal.Features.Devices.Enrollment;
 using AdminPortal.Features.Merchants;
 using AdminPortal.Infrastructure.Database;
+using AdminPortal.Infrastructure.LiveUpdates;
 using AdminPortal.IntegrationTests.Devices;
 using AdminPortal.Testing;
 using Xunit.Abstractions;
@@ -50,4 +51,37 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output)
         Assert.True(ackedWhileDown < fleet.ExpectedCheckIns + fleet.ExpectedEvents, "the restart happened during the load");
         Assert.Equal(new TerminalFleet.Verdict(0, 0, 0, 0, verdict.RepeatedCheckIns), verdict);
     }
+
+    [Fact]
+    public async Task After_a_PostgreSQL_restart_live_updates_flow_between_instances_again_by_themselves()
+    {
+        await using var postgres = await ThrowawayPostgres.StartAsync();
+        var connectionString = await postgres.CreateDatabaseAsync("portal");
+        await using var a = await PortalHost.StartAsync(DatabaseProvider.Postgres, new Dictionary<string, string?> { ["Database:ConnectionString"] = connectionString });
+        await using var b = PortalHost.StartAnotherInstance(a);
+        using var clientB = b.CreatePortalClient();
+        var merchantId = Guid.NewGuid();
+        var heardOnB = new TaskCompletionSource<RestartProbe>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = b.GetService<ILiveUpdates>().Subscribe<RestartProbe>([merchantId], probe =>
+        {
+            heardOnB.TrySetResult(probe);
+            return Task.CompletedTask;
+        });
+
+        await postgres.StopAsync();
+        await b.WaitUntilAsync(async () => (await clientB.GetAsync("/readyz")).StatusCode == HttpStatusCode.ServiceUnavailable);
+        await postgres.StartAgainAsync();
+        await b.WaitUntilAsync(async () => await (await clientB.GetAsync("/readyz")).Content.ReadAsStringAsync() == "Healthy",
+            TimeSpan.FromSeconds(30));
+        // A's sending side needs no listener: it takes a pooled connection per batch, broken ones are replaced.
+        await a.WaitUntilAsync(async () =>
+        {
+            a.GetService<ILiveUpdates>().Publish(merchantId, new RestartProbe("after the restart"));
+            return await Task.WhenAny(heardOnB.Task, Task.Delay(500)) == heardOnB.Task;
+        }, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("after the restart", (await heardOnB.Task).Text);
+    }
+
+    public sealed record RestartProbe(string Text);
 }

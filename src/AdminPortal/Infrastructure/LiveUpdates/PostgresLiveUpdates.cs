@@ -115,19 +115,23 @@ internal sealed class PostgresLiveUpdates : BackgroundService, ILiveUpdates
                     batch.Add(payload);
                 }
 
-                try
+                // A second try takes another connection: after a database restart the pool still holds broken ones. (Should
+                // the first try have committed after all, subscribers hear it twice: a repeated refresh, which is harmless.)
+                for (var attempt = 1; attempt <= 2; attempt++)
                 {
-                    // One round trip for everything waiting; the notifications go out, in order, when it commits.
-                    await using var connection = await _db.OpenAsync(stoppingToken);
-                    await using var command = connection.CreateCommand();
-                    command.CommandText = "SELECT count(pg_notify(@channel, payload)) FROM unnest(@payloads) WITH ORDINALITY AS n(payload, position)";
-                    command.Parameters.Add(new NpgsqlParameter("channel", ChannelName));
-                    command.Parameters.Add(new NpgsqlParameter("payloads", batch.ToArray()));
-                    await command.ExecuteScalarAsync(stoppingToken);
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    _logger.LogWarning(ex, "Sending {Count} live updates to other instances failed; they see the changes on their next read", batch.Count);
+                    try
+                    {
+                        await NotifyAsync(batch, stoppingToken);
+                        break;
+                    }
+                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested && attempt == 1)
+                    {
+                        _logger.LogDebug(ex, "Sending live updates failed; trying once more");
+                    }
+                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        _logger.LogWarning(ex, "Sending {Count} live updates to other instances failed; they see the changes on their next read", batch.Count);
+                    }
                 }
             }
         }
@@ -135,6 +139,18 @@ internal sealed class PostgresLiveUpdates : BackgroundService, ILiveUpdates
         {
             // Shutting down.
         }
+    }
+
+    private async Task NotifyAsync(List<string> payloads, CancellationToken ct)
+    {
+        // One round trip for everything waiting: unnest yields the array in order, and the notifications go out in that
+        // order when the statement's implicit transaction commits.
+        await using var connection = await _db.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(pg_notify(@channel, payload)) FROM unnest(@payloads) AS payload";
+        command.Parameters.Add(new NpgsqlParameter("channel", ChannelName));
+        command.Parameters.Add(new NpgsqlParameter("payloads", payloads.ToArray()));
+        await command.ExecuteScalarAsync(ct);
     }
 
     private async Task ListenAsync(CancellationToken stoppingToken)
