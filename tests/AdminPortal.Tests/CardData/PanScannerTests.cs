@@ -113,3 +113,32 @@ public sealed class PanScannerTests
         Assert.ThrowsAny<System.Text.Json.JsonException>(() => Scan("""{"a":"""));
     }
 }
+
+/// <summary>Identifiers shaped as UUIDs are never card numbers, even when their digit groups pass Luhn.</summary>
+public sealed class UuidPanTests
+{
+    // The first three groups read 4111 1111 1111 1111 (Luhn-valid) and the rest is hex.
+    private const string LuhnLookingUuid = "41111111-1111-1111-abcd-abcdefabcdef";
+
+    [Fact]
+    public void A_uuid_whose_digits_pass_luhn_is_not_a_pan_in_the_transactions_scanner()
+    {
+        Assert.False(AdminPortal.Infrastructure.CardData.PanScanner.ContainsPan(LuhnLookingUuid.AsSpan()));
+        Assert.Null(AdminPortal.Infrastructure.CardData.PanScanner.Find(System.Text.Encoding.UTF8.GetBytes($$"""{"events":[{"eventId":"{{LuhnLookingUuid}}"}]}""")));
+    }
+
+    [Fact]
+    public void A_uuid_whose_digits_pass_luhn_is_not_a_card_number_in_the_device_api()
+    {
+        Assert.False(AdminPortal.Features.Devices.CardNumberDetector.ContainsCardNumber($"/api/v1/devices/commands/{LuhnLookingUuid}/ack"));
+    }
+
+    [Fact]
+    public void A_pan_beside_a_uuid_or_in_a_token_merely_resembling_one_is_still_found()
+    {
+        Assert.True(AdminPortal.Infrastructure.CardData.PanScanner.ContainsPan($"{LuhnLookingUuid} 4111 1111 1111 1111".AsSpan()));
+        Assert.True(AdminPortal.Features.Devices.CardNumberDetector.ContainsCardNumber($"{LuhnLookingUuid} 4111 1111 1111 1111"));
+        Assert.True(AdminPortal.Infrastructure.CardData.PanScanner.ContainsPan("41111111-1111-1111-abcd".AsSpan()));
+        Assert.True(AdminPortal.Features.Devices.CardNumberDetector.ContainsCardNumber("41111111-1111-1111-abcd"));
+    }
+}

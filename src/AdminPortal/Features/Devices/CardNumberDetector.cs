@@ -19,6 +19,13 @@ public static class CardNumberDetector
         var i = 0;
         while (i < text.Length)
         {
+            if (AdminPortal.Infrastructure.CardData.GuidTokens.IsGuidAt(text, i))
+            {
+                // A command id or report id: never a card number, though its digit groups may look like one.
+                i += AdminPortal.Infrastructure.CardData.GuidTokens.Length;
+                continue;
+            }
+
             if (!char.IsAsciiDigit(text[i]))
             {
                 i++;

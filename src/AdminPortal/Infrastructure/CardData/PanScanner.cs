@@ -81,9 +81,21 @@ public static class PanScanner
     public static bool ContainsPan(ReadOnlySpan<char> text)
     {
         var scan = new RunScanner();
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (scan.Next(c))
+            if (GuidTokens.IsGuidAt(text, i))
+            {
+                // An identifier, not a card number: it counts as one non-digit character.
+                i += GuidTokens.Length - 1;
+                if (scan.Next('|'))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (scan.Next(text[i]))
             {
                 return true;
             }
@@ -96,10 +108,22 @@ public static class PanScanner
     public static bool ContainsPan(ReadOnlySpan<byte> utf8)
     {
         var scan = new RunScanner();
-        foreach (var b in utf8)
+        for (var i = 0; i < utf8.Length; i++)
         {
+            if (GuidTokens.IsGuidAt(utf8, i))
+            {
+                // An identifier, not a card number: it counts as one non-digit character.
+                i += GuidTokens.Length - 1;
+                if (scan.Next('|'))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
             // Multi-byte UTF-8 sequences never contain ASCII digits, space or dash bytes, so bytes can be scanned as chars.
-            if (scan.Next((char)b))
+            if (scan.Next((char)utf8[i]))
             {
                 return true;
             }
