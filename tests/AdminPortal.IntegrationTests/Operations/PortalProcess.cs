@@ -119,7 +119,7 @@ public sealed class PortalProcess : IAsyncDisposable
         }
     }
 
-    private static string PortalBinaries()
+    internal static string PortalBinaries()
     {
         // tests/AdminPortal.IntegrationTests/bin/<configuration>/net10.0/ → src/AdminPortal/bin/<configuration>/net10.0/
         var testBinaries = new DirectoryInfo(AppContext.BaseDirectory);
