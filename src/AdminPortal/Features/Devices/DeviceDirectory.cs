@@ -38,16 +38,17 @@ public sealed record DeviceQuery
 
     /// <summary>
     /// The pager counts matches up to this many (or to the end of the requested page, if further). Counting every one of
-    /// a merchant's devices cost 76–127 ms at a million (docs/BENCHMARKS.md); nobody pages through 10,000 rows, they filter.
+    /// a merchant's devices cost 76–1,000 ms at a million, and even 10,000 matches cost up to 140 ms to count or to skip
+    /// to (docs/BENCHMARKS.md); nobody pages through 40 pages of devices, they filter.
     /// </summary>
     public int CountLimit { get; init; } = DefaultCountLimit;
 
-    public const int DefaultCountLimit = 10_000;
+    public const int DefaultCountLimit = 1_000;
 }
 
 /// <summary>
 /// One page of the device list. <see cref="Total"/> is exact unless <see cref="TotalIsLowerBound"/>: then more devices
-/// match than were counted, and the list says so ("10,000+") instead of showing a number it does not know.
+/// match than were counted, and the list says so ("1,000+") instead of showing a number it does not know.
 /// </summary>
 public sealed record DevicePage(IReadOnlyList<DeviceListItem> Rows, long Total, bool TotalIsLowerBound = false);
 

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using AdminPortal.Features.Accounts.Sessions;
+using Microsoft.Playwright;
+
+namespace PortalBench;
+
+/// <summary>
+/// <c>circuits [--pages 200] [--db sqlite|postgres]</c>: server memory per live Blazor circuit, the portal's fraud queue
+/// (signed in) against a stock <c>dotnet new blazor</c> counter page, in one run. Each app runs as its own process with
+/// the GcProbe startup hook, which reports the managed heap after a full collection and the working set.
+/// </summary>
+public static class CircuitMemoryBench
+{
+    private const string Heading = "## Blazor Server memory per live circuit";
+
+    private const string Introduction =
+        """
+        Each app in its own process (Development environment, for the static assets; workstation/server GC as the app
+        configures it), with `bench/GcProbe` loaded by `DOTNET_STARTUP_HOOKS`: it answers on a side port with
+        `GC.GetTotalMemory(true)` after two forced, compacting collections, and `Environment.WorkingSet`. Headless Chromium
+        (Playwright) opens pages a few at a time, a new browser context every 50 pages (Chromium caps WebSockets per
+        context), and waits until each page is interactive: the stock counter page is clicked once and shows "Current
+        count: 1"; the portal's fraud queue (a platform admin's real server-side session) shows its alert rows, which only
+        the interactive render loads. Per circuit = the slope between 50 open pages and all of them. Target: the portal's
+        managed bytes per circuit ≤ 1.5× the stock page's.
+        """;
+
+    private static readonly string[] Columns =
+        ["date (UTC)", "app", "pages", "managed heap per circuit", "working set per circuit", "managed heap at 50 → all", "portal / stock (managed)", "load avg before → after", "machine", "command"];
+
+    public static async Task<int> RunAsync(string[] args, Options options)
+    {
+        var pages = options.Int("pages", 200);
+        const int first = 50;
+        var probe = Path.Combine(PortalProcess.RepositoryRoot, "bench", "GcProbe", "bin", "Release", "net10.0", "GcProbe.dll");
+        var stockDirectory = Path.Combine(PortalProcess.RepositoryRoot, "bench", "StockBlazorCounter");
+        var stockAssembly = Path.Combine(stockDirectory, "bin", "Release", "net10.0", "StockBlazorCounter.dll");
+        foreach (var file in new[] { probe, stockAssembly })
+        {
+            if (!File.Exists(file))
+            {
+                Console.Error.WriteLine($"{file} is missing: dotnet build AdminPortal.sln -c Release builds it.");
+                return 1;
+            }
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var loadBefore = Report.LoadAverage();
+
+        // The stock page first, in its own process.
+        Measurement stock;
+        using (var stockApp = StartStock(stockAssembly, stockDirectory, probe, port: 5186, probePort: 5196))
+        {
+            await WaitForAsync("http://localhost:5186/");
+            stock = await MeasureAsync(browser, "http://localhost:5186/", null, pages, first, 5196, async page =>
+            {
+                await page.GotoAsync("counter");
+                var button = page.GetByRole(AriaRole.Button, new() { Name = "Click me" });
+                // Before the circuit is up the click does nothing: click until the count moves.
+                for (var attempt = 0; attempt < 100; attempt++)
+                {
+                    await button.ClickAsync();
+                    if (await page.GetByText("Current count: 1").CountAsync() > 0 || await page.GetByText("Current count: 2").CountAsync() > 0)
+                    {
+                        return;
+                    }
+
+                    await Task.Delay(100);
+                }
+
+                throw new TimeoutException("The counter page never became interactive.");
+            });
+            stockApp.Kill(entireProcessTree: true);
+        }
+
+        Console.WriteLine($"stock counter page: {stock}");
+
+        // Then the portal's fraud queue, signed in, over a fresh database with the demo data.
+        await using var database = await BenchDatabase.CreateAsync(options.Get("db", "sqlite"), "circuits", options.Get("postgres"));
+        await PortalProcess.RunCommandAsync(database, "seed-demo");
+        string token;
+        await using (var minting = InProcessPortal.Start(database))
+        {
+            token = await minting.SignedInAdminSessionAsync();
+        }
+
+        Measurement portalFigures;
+        await using (var portal = await PortalProcess.StartAsync(database, 5184, environment: "Development", host: "localhost",
+                         variables: ["DOTNET_STARTUP_HOOKS=" + probe, "GCPROBE_PORT=5194", .. options.PortalEnvironment]))
+        {
+            portalFigures = await MeasureAsync(browser, portal.BaseUrl + "/", token, pages, first, 5194, async page =>
+            {
+                await page.GotoAsync("fraud");
+                await page.GetByTestId("alert-link").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+            });
+        }
+
+        Console.WriteLine($"portal fraud queue: {portalFigures}");
+        var ratio = portalFigures.ManagedPerCircuit / stock.ManagedPerCircuit;
+        Console.WriteLine($"portal / stock, managed heap per circuit: {ratio:0.00}× (target ≤ 1.5×)");
+
+        if (!options.Flag("no-record"))
+        {
+            var (date, machine, command, loadAfter) = (Report.Now(), Report.Machine(), $"`{Report.Command(args)}`", Report.LoadAverage());
+            foreach (var (name, m) in new[] { ("stock `dotnet new blazor` counter page", stock), ("portal fraud queue, signed in", portalFigures) })
+            {
+                Report.Append(Heading, Introduction, Columns,
+                [
+                    date, name, pages.ToString(Report.Invariant), $"{m.ManagedPerCircuit / 1024:0} KB", $"{m.WorkingSetPerCircuit / 1024:0} KB",
+                    $"{m.ManagedFirst / 1048576.0:0.0} → {m.ManagedAll / 1048576.0:0.0} MB", $"{ratio:0.00}×", $"{loadBefore:0.0} → {loadAfter:0.0}", machine, command,
+                ]);
+            }
+        }
+
+        return 0;
+    }
+
+    private sealed record Measurement(double ManagedPerCircuit, double WorkingSetPerCircuit, long ManagedFirst, long ManagedAll)
+    {
+        public override string ToString() =>
+            $"{ManagedPerCircuit / 1024:0} KB managed, {WorkingSetPerCircuit / 1024:0} KB working set per circuit " +
+            $"(managed {ManagedFirst / 1048576.0:0.0} → {ManagedAll / 1048576.0:0.0} MB)";
+    }
+
+    private static async Task<Measurement> MeasureAsync(IBrowser browser, string baseUrl, string? sessionToken, int pages, int first, int probePort,
+        Func<IPage, Task> openInteractive)
+    {
+        var contexts = new List<IBrowserContext>();
+        (long Managed, long WorkingSet) atFirst = default;
+        var clock = Stopwatch.StartNew();
+        for (var opened = 0; opened < pages;)
+        {
+            var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
+            context.SetDefaultTimeout(60_000);
+            if (sessionToken is not null)
+            {
+                await context.AddCookiesAsync([new Microsoft.Playwright.Cookie
+                {
+                    Name = SessionCookie.Name, Value = sessionToken, Domain = new Uri(baseUrl).Host, Path = "/", HttpOnly = true,
+                    SameSite = SameSiteAttribute.Strict,
+                }]);
+            }
+
+            contexts.Add(context);
+            for (var inContext = 0; inContext < 50 && opened < pages; inContext += 5)
+            {
+                var batch = Math.Min(5, Math.Min(50 - inContext, pages - opened));
+                await Task.WhenAll(Enumerable.Range(0, batch).Select(async _ => await openInteractive(await context.NewPageAsync())));
+                opened += batch;
+                if (opened == first)
+                {
+                    atFirst = await ProbeAsync(probePort);
+                }
+            }
+
+            Console.WriteLine($"  {opened} pages open ({clock.Elapsed.TotalSeconds:0} s)");
+        }
+
+        var atAll = await ProbeAsync(probePort);
+        foreach (var context in contexts)
+        {
+            await context.CloseAsync();
+        }
+
+        var circuits = pages - first;
+        return new Measurement((atAll.Managed - atFirst.Managed) / (double)circuits, (atAll.WorkingSet - atFirst.WorkingSet) / (double)circuits,
+            atFirst.Managed, atAll.Managed);
+    }
+
+    private static async Task<(long Managed, long WorkingSet)> ProbeAsync(int port)
+    {
+        // Let the last renders settle before collecting.
+        await Task.Delay(2000);
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        using var reader = new StreamReader(client.GetStream());
+        var parts = (await reader.ReadLineAsync())!.Split(' ');
+        return (long.Parse(parts[0], Report.Invariant), long.Parse(parts[1], Report.Invariant));
+    }
+
+    private static Process StartStock(string assembly, string directory, string probe, int port, int probePort)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { assembly, "--urls", $"http://127.0.0.1:{port}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["DOTNET_STARTUP_HOOKS"] = probe;
+        start.Environment["GCPROBE_PORT"] = probePort.ToString(Report.Invariant);
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitForAsync(string url)
+    {
+        using var http = new HttpClient();
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                using var response = await http.GetAsync(url);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{url} did not answer.");
+    }
+}

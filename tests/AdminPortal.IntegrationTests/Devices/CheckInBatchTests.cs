@@ -1,0 +1,72 @@
+using AdminPortal.Features.Devices;
+using AdminPortal.Features.Devices.Api;
+using AdminPortal.Features.Devices.CheckIns;
+using AdminPortal.Features.Devices.Enrollment;
+using AdminPortal.Features.Merchants;
+using AdminPortal.Infrastructure.Database;
+using AdminPortal.Infrastructure.LiveUpdates;
+using AdminPortal.Testing;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AdminPortal.IntegrationTests.Devices;
+
+public sealed class CheckInBatchTests
+{
+    // Services built by hand, without the portal host that registers the Merchants JSON column.
+    static CheckInBatchTests() => DapperTypeHandlers.AddJson<OpeningHours>();
+
+    [Theory, BothDatabases]
+    public async Task A_device_twice_in_one_group_is_judged_against_its_own_earlier_check_in(DatabaseProvider provider)
+    {
+        var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
+        await using var _ = database;
+        var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        var options = Options.Create(new DeviceOptions { CheckInIntervalSeconds = 60 });
+        var live = new InProcessLiveUpdates(NullLogger<InProcessLiveUpdates>.Instance);
+        var audit = new AdminPortal.Features.Audit.AuditLog(connections, clock);
+        var merchants = new MerchantDirectory(connections, clock);
+        var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
+        var codes = await new EnrollmentCodes(connections, merchants, audit, clock, options)
+            .CreateAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, merchant.Id, store.Id, 2);
+        var enrollment = new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance);
+        async Task<DeviceIdentity> EnrollAsync(string code, string serial)
+        {
+            var device = (await enrollment.EnrollAsync(new EnrollmentDetails(code, serial, "A920", "PAX", "A10", "F1", "1.0"), null, CancellationToken.None))!;
+            return new DeviceIdentity(merchant.Id, device.DeviceId, store.Id, serial, DeviceStatus.Active, 60);
+        }
+
+        var first = await EnrollAsync(codes[0].Code, "SN-1");
+        var second = await EnrollAsync(codes[1].Code, "SN-2");
+        CheckInReport Report(TamperState tamper) => new("A10", "F1", "1.0", 90, "wifi", true, null, null, null, tamper, null, null, null);
+        var now = clock.GetUtcNow();
+        CheckInWork[] group =
+        [
+            new(first, Report(TamperState.Ok), now, null, null),
+            new(first, Report(TamperState.Tampered), now.AddMilliseconds(1), null, null),
+            new(second, Report(TamperState.Tampered), now.AddMilliseconds(2), null, null),
+            new(first, Report(TamperState.Tampered), now.AddMilliseconds(3), null, null),
+        ];
+
+        IReadOnlyList<CheckInOutcome> outcomes;
+        await using (var connection = await connections.OpenAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            outcomes = await new CheckInProcessor(connections, audit, options).ApplyBatchAsync(connection, transaction, group, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        Assert.All(outcomes, o => Assert.True(o.Accepted));
+        Assert.Equal([DeviceChange.CameOnline], outcomes[0].Changes);
+        Assert.Equal([DeviceChange.AlertRaised], outcomes[1].Changes); // online since the first; tampering starts here
+        Assert.Equal([DeviceChange.CameOnline, DeviceChange.AlertRaised], outcomes[2].Changes);
+        Assert.Empty(outcomes[3].Changes); // still tampered: no second alert
+        await using var check = await connections.OpenAsync();
+        Assert.Equal(4L, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM device_check_ins"));
+        Assert.Equal(2L, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM device_alerts WHERE kind = 1"));
+        var states = (await check.QueryAsync<(string Serial, int Tamper, bool Online)>(
+            "SELECT serial_number, tamper_state, is_online FROM devices ORDER BY serial_number")).ToList();
+        Assert.Equal([("SN-1", 1, true), ("SN-2", 1, true)], states);
+    }
+}
