@@ -61,6 +61,19 @@ public sealed class PanScannerTests
     }
 
     [Fact]
+    public void The_fraction_of_a_json_number_is_not_a_pan_but_its_integer_part_is()
+    {
+        // 50896754321230 passes Luhn: as the fraction of a full-precision coordinate it is not a card number.
+        Assert.True(PanScanner.PassesLuhn("50896754321230"));
+        Assert.Null(Scan("""{"location":{"lat":51.50896754321230,"lon":-0.1250896754321230}}"""));
+        Assert.Null(Scan("""{"x":1.50896754321230e2}"""));
+        Assert.Equal("x", Scan($$$"""{"x":{{{Visa16}}}.0}""")?.Path);
+        Assert.Equal("x", Scan($$$"""{"x":-{{{Visa16}}}}""")?.Path);
+        // The same digits in a string are still refused: a string is free text that may carry a number anywhere.
+        Assert.Equal("x", Scan("""{"x":"51.50896754321230"}""")?.Path);
+    }
+
+    [Fact]
     public void Escaped_digits_cannot_hide_a_pan()
     {
         Assert.Equal("x", Scan("""{"x":"\u0034111111111111111"}""")?.Path);

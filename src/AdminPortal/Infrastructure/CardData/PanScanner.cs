@@ -57,7 +57,7 @@ public static class PanScanner
                         break;
                     case JsonTokenType.Number:
                         path.EnterValue();
-                        if (reader.HasValueSequence ? ContainsPan(reader.ValueSequence.ToArray()) : ContainsPan(reader.ValueSpan))
+                        if (NumberHoldsPan(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan))
                         {
                             return new PanFinding(path.Describe(utf8Json));
                         }
@@ -75,6 +75,17 @@ public static class PanScanner
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A card number sent as a JSON number is an integer: only the digits before a fraction or exponent can be one.
+    /// The fraction of a full-precision coordinate (<c>51.50896754321230</c>) is a long digit run that may pass Luhn, and
+    /// refusing a terminal's location as a card number would drop the whole batch.
+    /// </summary>
+    private static bool NumberHoldsPan(ReadOnlySpan<byte> number)
+    {
+        var end = number.IndexOfAny((byte)'.', (byte)'e', (byte)'E');
+        return ContainsPan(end < 0 ? number : number[..end]);
     }
 
     /// <summary>True when <paramref name="text"/> holds a PAN anywhere (for single values outside JSON).</summary>
