@@ -37,7 +37,7 @@ public sealed partial class EntraSignInTests
     public async Task Trusted_phishing_resistant_MFA_signs_the_person_in_fully(DatabaseProvider provider)
     {
         await using var entra = await LocalEntraProvider.StartAsync();
-        var settings = new Dictionary<string, string?>(entra.PortalSettings) { ["Entra:TrustPhishingResistantMfa"] = "true" };
+        var settings = new Dictionary<string, string?>(entra.PortalSettings) { ["Auth:TrustEntraPhishingResistantMfa"] = "true" };
         await using var portal = await PortalHost.StartAsync(provider, settings);
         await entra.RegisterPortalAsync(portal.BaseAddress);
         await portal.CreatePersonAsync("erin@contoso.example");

@@ -38,13 +38,16 @@ public static class EntraSignIn
     public const string ExternalCookieScheme = "EntraExternal";
     public const string StartPath = "/sign-in/entra";
     private const string CompletePath = "/sign-in/entra/complete";
+    public const string TrustKeyOfTheSpecification = "Auth:TrustEntraPhishingResistantMfa";
 
     public static bool IsConfigured(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"]);
 
     public static WebApplicationBuilder AddEntraSignIn(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EntraOptions>().Bind(builder.Configuration.GetSection(EntraOptions.SectionName));
+        builder.Services.AddOptions<EntraOptions>().Bind(builder.Configuration.GetSection(EntraOptions.SectionName))
+            // The key named by the accounts specification; either key turns trust on, neither can turn the other off.
+            .PostConfigure(o => o.TrustPhishingResistantMfa |= builder.Configuration.GetValue<bool>(TrustKeyOfTheSpecification));
         if (!IsConfigured(builder.Configuration))
         {
             return builder;
