@@ -43,17 +43,19 @@ public sealed class TerminalFleet(Uri portal, IReadOnlyList<(Guid DeviceId, stri
         var start = DateTimeOffset.UtcNow.AddHours(-2);
         for (var round = 0; round < rounds; round++)
         {
-            var marker = $"{deviceId:N}-{round}";
+            // A dashed GUID standing alone (":" is no hex or dash): the card-number guards skip it, where 32 bare hex digits may
+            // hold a Luhn-valid run of 13+ digits and get the request refused.
+            var marker = $"{deviceId:D}:{round}";
             await SendUntilAcknowledgedAsync(client, "/api/v1/devices/checkin", new
             {
                 osVersion = "Android 10", firmwareVersion = "FW 1.2", appVersion = "3.4.0", batteryPercent = 80,
                 network = new { type = "wifi", encrypted = true },
                 tamper = new { state = "ok", detail = marker },
                 security = new { rooted = false, p2peKeysLoaded = true },
-            }, HttpStatusCode.OK, ct, idempotencyKey: $"{deviceId:D}:{round}");
+            }, HttpStatusCode.OK, ct, idempotencyKey: marker);
             _ackedCheckIns.Enqueue(marker);
 
-            var ids = Enumerable.Range(0, eventsPerBatch).Select(i => $"{marker}-{i}").ToList();
+            var ids = Enumerable.Range(0, eventsPerBatch).Select(i => $"{marker}:{i}").ToList();
             var events = ids.Select((id, i) => Events.Sale(id, start.AddSeconds(round * eventsPerBatch + i), amountMinor: 1000 + i,
                 cardToken: $"tok_{deviceId:N}")).ToArray();
             await SendUntilAcknowledgedAsync(client, "/api/v1/transactions", new { events }, HttpStatusCode.Accepted, ct);
