@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -7,9 +8,10 @@ using Dapper;
 namespace PortalBench;
 
 /// <summary>
-/// <c>checkins --db sqlite|postgres [--terminals 20000] [--concurrency 64] [--seconds 20] [--rate 5000]</c>:
+/// <c>checkins --db sqlite|postgres [--terminals 20000] [--concurrency 64] [--seconds 20] [--rate 5000] [--keys]</c>:
 /// durable device check-ins per second (each answered only after its group commit) and p50/p99 latency, first as fast
-/// as the portal goes (closed loop), then at a fixed rate (open loop).
+/// as the portal goes (closed loop), then at a fixed rate (open loop). <c>--keys</c>: every request carries its own
+/// Idempotency-Key, as a terminal that resends lost answers does (the history row then also enters the key's unique index).
 /// </summary>
 public static class CheckInBench
 {
@@ -34,6 +36,7 @@ public static class CheckInBench
         var terminalsWanted = options.Int("terminals", 20_000);
         var concurrency = options.Int("concurrency", 64);
         var seconds = options.Int("seconds", 20);
+        var withKeys = options.Flag("keys");
         var rate = options.Double("rate", 5000);
         var port = options.Int("port", 5184);
 
@@ -54,6 +57,11 @@ public static class CheckInBench
             var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/devices/checkin") { Content = new ByteArrayContent(bodies[i]) };
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             message.Headers.Authorization = headers[i];
+            if (withKeys)
+            {
+                message.Headers.TryAddWithoutValidation("Idempotency-Key", string.Create(CultureInfo.InvariantCulture, $"bench:{sequence}"));
+            }
+
             return message;
         }, status => status == HttpStatusCode.OK);
 

@@ -87,10 +87,16 @@ public sealed class DeviceApiHarness : IAsyncDisposable
 
         public Task<HttpResponseMessage> PostAsync(string path, object body) => SendAsync(path, JsonContent.Create(body));
 
-        public Task<HttpResponseMessage> SendAsync(string path, HttpContent content)
+        public Task<HttpResponseMessage> SendAsync(string path, HttpContent content, string? idempotencyKey = null)
         {
             var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+            if (idempotencyKey is not null)
+            {
+                // Without validation: the tests send malformed keys on purpose.
+                request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+            }
+
             return client.SendAsync(request);
         }
 

@@ -46,7 +46,7 @@ public sealed class PortalKillTests(ITestOutputHelper output)
             Assert.Equal(fleet.ExpectedEvents, fleet.AcknowledgedEvents.Count);
             Assert.Equal(fleet.ExpectedCheckIns, fleet.AcknowledgedCheckIns.Count);
             Assert.True(ackedBeforeKill < fleet.ExpectedCheckIns + fleet.ExpectedEvents, "the kill happened during the load");
-            Assert.Equal(new TerminalFleet.Verdict(0, 0, 0, 0, verdict.RepeatedCheckIns), verdict);
+            Assert.Equal(new TerminalFleet.Verdict(0, 0, 0, 0, 0), verdict);
         }
         finally
         {

@@ -1,6 +1,8 @@
 using AdminPortal.Features.Devices;
 using AdminPortal.Features.Devices.Api;
 using AdminPortal.Features.Devices.Commands;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace AdminPortal.Tests.Devices;
 
@@ -54,4 +56,40 @@ public sealed class DeviceRequestValidationTests
     [InlineData(DeviceCommandType.Retire, DeviceStatus.Active, DeviceStatus.Retired)]
     public void A_succeeded_command_moves_the_device_status(DeviceCommandType type, DeviceStatus from, DeviceStatus? to) =>
         Assert.Equal(to, DeviceCommandService.NewStatus(type, from));
+
+    [Theory]
+    [InlineData("a")]
+    [InlineData("ci-0f1e2d3c:retry_1.2")]
+    [InlineData("0123456789012345678901234567890123456789012345678901234567891234")]
+    public void An_idempotency_key_of_1_to_64_allowed_characters_is_accepted(string key)
+    {
+        var (accepted, errors) = DeviceRequestValidation.ValidateIdempotencyKey(new HeaderDictionary { ["Idempotency-Key"] = key });
+
+        Assert.Empty(errors);
+        Assert.Equal(key, accepted);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("has space")]
+    [InlineData("slash/key")]
+    [InlineData("ümlaut")]
+    [InlineData("01234567890123456789012345678901234567890123456789012345678912345")]
+    public void A_malformed_idempotency_key_is_named_by_its_header(string key)
+    {
+        var (accepted, errors) = DeviceRequestValidation.ValidateIdempotencyKey(new HeaderDictionary { ["Idempotency-Key"] = key });
+
+        Assert.Null(accepted);
+        Assert.Equal(["Idempotency-Key"], errors.Keys);
+    }
+
+    [Fact]
+    public void No_idempotency_key_is_fine_and_two_are_refused()
+    {
+        Assert.Equal((null, 0), Summary(DeviceRequestValidation.ValidateIdempotencyKey(new HeaderDictionary())));
+        Assert.Equal((null, 1), Summary(DeviceRequestValidation.ValidateIdempotencyKey(
+            new HeaderDictionary { ["Idempotency-Key"] = new StringValues(["a", "b"]) })));
+
+        static (string?, int) Summary((string? Key, Dictionary<string, string[]> Errors) result) => (result.Key, result.Errors.Count);
+    }
 }

@@ -33,7 +33,8 @@ public interface IDevicePolicyProvider
 
 /// <summary>
 /// Learns of every committed check-in (versions, tamper state), after the terminal's answer is durable. Runs outside
-/// the request's transaction; a failing observer is logged and does not fail the check-in. Keep it fast: it runs on
+/// the request's transaction; a failing observer is logged and does not fail the check-in. A check-in resent under an
+/// Idempotency-Key the device already used is not announced again (it was not stored again). Keep it fast: it runs on
 /// the check-in path.
 /// </summary>
 public interface IDeviceCheckInObserver

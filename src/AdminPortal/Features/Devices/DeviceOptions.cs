@@ -34,5 +34,11 @@ public sealed class DeviceOptions
     /// <summary>Most check-ins written in one transaction (group commit).</summary>
     public int CheckInBatchSize { get; set; } = 256;
 
+    /// <summary>
+    /// How long a check-in's Idempotency-Key is remembered: a retry with the same key within this window is answered,
+    /// not stored again. Longer than any terminal's retry horizon; afterwards the device may use the key again.
+    /// </summary>
+    public int IdempotencyKeyHours { get; set; } = 24;
+
     public TimeSpan OfflineAfter(int intervalSeconds) => TimeSpan.FromSeconds((double)intervalSeconds * MissedCheckInsBeforeOffline);
 }

@@ -22,12 +22,14 @@ public static class MultiRowInsert
     /// <param name="table">Table name (a constant of the caller, never input).</param>
     /// <param name="columns">Column names; <paramref name="values"/> yields each row's values in the same order.</param>
     /// <param name="conflictColumns">The unique key; must be a prefix-free subset of <paramref name="columns"/>.</param>
+    /// <param name="anyUniqueIndex">Skip a row that conflicts on any unique index of the table, not only on
+    /// <paramref name="conflictColumns"/> (which then only identify the inserted rows).</param>
     /// <returns>Indexes (into <paramref name="rows"/>) of the rows that were inserted.</returns>
     public static async Task<HashSet<int>> InsertIgnoringConflictsAsync<T>(DbConnection connection, DbTransaction transaction, SqlDialect dialect,
         string table, IReadOnlyList<string> columns, IReadOnlyList<T> rows, Func<T, object?[]> values, IReadOnlyList<string> conflictColumns,
-        CancellationToken ct)
+        CancellationToken ct, bool anyUniqueIndex = false)
     {
-        var conflict = SqlDialect.OnConflictDoNothing(string.Join(", ", conflictColumns));
+        var conflict = anyUniqueIndex ? "ON CONFLICT DO NOTHING" : SqlDialect.OnConflictDoNothing(string.Join(", ", conflictColumns));
         return dialect.IsPostgres
             ? await InsertMultiRowAsync(connection, transaction, dialect, table, columns, rows, values, conflictColumns, conflict, ct)
             : await InsertRowByRowAsync(connection, transaction, dialect, table, columns, rows, values, conflict, ct);

@@ -99,7 +99,8 @@ public static class DeviceApiEndpoints
         var (report, errors) = DeviceRequestValidation.Validate(request!);
         var receivedAt = clock.GetUtcNow();
         var (installs, installErrors) = DeviceRequestValidation.ValidateInstalls(request!.Installs, receivedAt);
-        foreach (var (field, messages) in installErrors)
+        var (idempotencyKey, keyErrors) = DeviceRequestValidation.ValidateIdempotencyKey(http.Request.Headers);
+        foreach (var (field, messages) in installErrors.Concat(keyErrors))
         {
             errors[field] = messages;
         }
@@ -110,7 +111,7 @@ public static class DeviceApiEndpoints
         }
 
         var store = report.Latitude is null ? null : await stores.FindAsync(device.MerchantId, device.StoreId, http.RequestAborted);
-        var work = new CheckInWork(device, report, receivedAt, store?.Latitude, store?.Longitude);
+        var work = new CheckInWork(device, report, receivedAt, store?.Latitude, store?.Longitude, idempotencyKey);
         var outcome = await writer.WriteAsync(work, http.RequestAborted);
         if (!outcome.Accepted)
         {
@@ -144,7 +145,13 @@ public static class DeviceApiEndpoints
             return error;
         }
 
+        // An acknowledgement applies once per command already; a key is accepted (and checked) so terminals may send one on every write.
         var (succeeded, detail, errors) = DeviceRequestValidation.Validate(request!);
+        foreach (var (field, messages) in DeviceRequestValidation.ValidateIdempotencyKey(http.Request.Headers).Errors)
+        {
+            errors[field] = messages;
+        }
+
         if (errors.Count > 0)
         {
             return DeviceRequestReader.Invalid(errors);

@@ -28,6 +28,32 @@ public static partial class DeviceRequestValidation
     [GeneratedRegex("^[A-Za-z0-9._/-]{1,64}$")]
     private static partial Regex SerialPattern();
 
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    [GeneratedRegex("^[A-Za-z0-9_:.-]{1,64}$")]
+    private static partial Regex IdempotencyKeyPattern();
+
+    /// <summary>
+    /// The optional <c>Idempotency-Key</c> header: absent is fine (null); present, it must be 1–64 characters of
+    /// letters, digits and <c>- _ : .</c>, sent once. A card number was already refused by the request reader's header scan.
+    /// </summary>
+    public static (string? Key, Dictionary<string, string[]> Errors) ValidateIdempotencyKey(IHeaderDictionary headers)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!headers.TryGetValue(IdempotencyKeyHeader, out var values))
+        {
+            return (null, errors);
+        }
+
+        if (values.Count != 1 || values[0] is not { } key || !IdempotencyKeyPattern().IsMatch(key))
+        {
+            errors[IdempotencyKeyHeader] = ["Send one key of 1–64 characters: letters, digits, '-', '_', ':' or '.'."];
+            return (null, errors);
+        }
+
+        return (key, errors);
+    }
+
     public static (EnrollmentDetails? Details, Dictionary<string, string[]> Errors) Validate(EnrollRequest request)
     {
         var errors = new Dictionary<string, string[]>();

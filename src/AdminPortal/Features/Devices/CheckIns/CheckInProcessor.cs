@@ -8,11 +8,19 @@ using Microsoft.Extensions.Options;
 
 namespace AdminPortal.Features.Devices.CheckIns;
 
-/// <summary>One check-in to write: the device, what it reported, when, and its store's position (read beforehand).</summary>
-public sealed record CheckInWork(DeviceIdentity Device, CheckInReport Report, DateTimeOffset ReceivedAt, double? StoreLatitude, double? StoreLongitude);
+/// <summary>
+/// One check-in to write: the device, what it reported, when, its store's position (read beforehand) and the terminal's
+/// optional Idempotency-Key (a resent check-in carries the key of the first attempt).
+/// </summary>
+public sealed record CheckInWork(
+    DeviceIdentity Device, CheckInReport Report, DateTimeOffset ReceivedAt, double? StoreLatitude, double? StoreLongitude, string? IdempotencyKey = null);
 
-/// <summary>The committed result: the commands to hand over and what changed for live pages.</summary>
-public sealed record CheckInOutcome(bool Accepted, IReadOnlyList<(Guid Id, DeviceCommandType Type)> Commands, IReadOnlyList<DeviceChange> Changes);
+/// <summary>
+/// The committed result: the commands to hand over and what changed for live pages. <paramref name="Repeated"/>: the
+/// device already sent a check-in with this Idempotency-Key, so nothing was stored and the answer is the current one.
+/// </summary>
+public sealed record CheckInOutcome(
+    bool Accepted, IReadOnlyList<(Guid Id, DeviceCommandType Type)> Commands, IReadOnlyList<DeviceChange> Changes, bool Repeated = false);
 
 /// <summary>
 /// Writes one check-in inside a transaction the caller owns (the group-commit writer batches many): updates the device's
@@ -55,6 +63,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
     [
         "merchant_id", "id", "device_id", "received_at", "os_version", "firmware_version", "app_version", "battery_percent", "network_type",
         "network_encrypted", "latitude", "longitude", "location_accuracy_m", "tamper_state", "tamper_detail", "rooted", "p2pe_keys_loaded",
+        "idempotency_key",
     ];
 
     private const string InsertAlert =
@@ -83,7 +92,10 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
     /// <summary>
     /// Writes a group of check-ins in the caller's transaction with a fixed number of statements (not a few per check-in):
     /// the states and open commands of every device are read at once, each check-in is decided in order against the
-    /// state the previous one left (a device may appear twice), then the devices and history rows are written together.
+    /// state the previous one left (a device may appear twice), then the devices are written together.
+    /// The history rows go first, in one statement that skips a row whose device already used its Idempotency-Key
+    /// (the unique index decides, so it holds across portal instances too): a check-in that was not new changes nothing
+    /// else, no device state, no alert, no observer, and is answered with the device's current open commands.
     /// Alerts and offline resolutions, which are rare, are written one by one as before.
     /// </summary>
     public async Task<IReadOnlyList<CheckInOutcome>> ApplyBatchAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<CheckInWork> batch,
@@ -103,17 +115,36 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
             .GroupBy(c => c.DeviceId)
             .ToDictionary(g => g.Key, g => g.ToList());
 
+        // Retired or wiped between authentication and this write: not stored, answered 401.
+        bool IsActive(CheckInWork work) => states.TryGetValue(work.Device.DeviceId, out var state) && state.MerchantId == work.Device.MerchantId
+            && state.Status is not (DeviceStatus.Retired or DeviceStatus.Wiped or DeviceStatus.Pending);
+        var active = batch.Where(IsActive).ToList();
+        var stored = await MultiRowInsert.InsertIgnoringConflictsAsync(connection, transaction, dialect, "device_check_ins", CheckInColumns, active, w => [
+            w.Device.MerchantId, Guid.NewGuid(), w.Device.DeviceId, w.ReceivedAt, w.Report.OsVersion, w.Report.FirmwareVersion,
+            w.Report.AppVersion, w.Report.BatteryPercent, w.Report.NetworkType, w.Report.NetworkEncrypted, w.Report.Latitude,
+            w.Report.Longitude, w.Report.AccuracyMeters, (int)w.Report.TamperState, w.Report.TamperDetail, w.Report.Rooted,
+            w.Report.P2peKeysLoaded, w.IdempotencyKey,
+        ], ["merchant_id", "id"], ct, anyUniqueIndex: true);
+        var repeated = active.Where((_, i) => !stored.Contains(i)).ToHashSet(ReferenceEqualityComparer.Instance);
+
         var outcomes = new List<CheckInOutcome>(batch.Count);
         var written = new List<(CheckInWork Work, double? Distance, DateTimeOffset OfflineAfter)>(batch.Count);
         var delivered = new List<(Guid MerchantId, Guid Id, DateTimeOffset At)>();
         foreach (var work in batch)
         {
             var (device, report, now) = (work.Device, work.Report, work.ReceivedAt);
-            if (!states.TryGetValue(device.DeviceId, out var before) || before.MerchantId != device.MerchantId
-                || before.Status is DeviceStatus.Retired or DeviceStatus.Wiped or DeviceStatus.Pending)
+            if (!IsActive(work))
             {
-                // Retired or wiped between authentication and this write.
                 outcomes.Add(new CheckInOutcome(false, [], []));
+                continue;
+            }
+
+            var before = states[device.DeviceId];
+            if (repeated.Contains(work))
+            {
+                // Already stored under this key (its answer was lost): the current answer, nothing written or raised again.
+                var current = openCommands.TryGetValue(device.DeviceId, out var pending) ? pending.Where(c => c.ExpiresAt > now) : [];
+                outcomes.Add(new CheckInOutcome(true, current.Select(c => (c.Id, c.Type)).ToList(), [], Repeated: true));
                 continue;
             }
 
@@ -177,12 +208,6 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         }
 
         await UpdateDevicesAsync(connection, transaction, written, ct);
-        await MultiRowInsert.InsertIgnoringConflictsAsync(connection, transaction, dialect, "device_check_ins", CheckInColumns, written, w => [
-            w.Work.Device.MerchantId, Guid.NewGuid(), w.Work.Device.DeviceId, w.Work.ReceivedAt, w.Work.Report.OsVersion, w.Work.Report.FirmwareVersion,
-            w.Work.Report.AppVersion, w.Work.Report.BatteryPercent, w.Work.Report.NetworkType, w.Work.Report.NetworkEncrypted, w.Work.Report.Latitude,
-            w.Work.Report.Longitude, w.Work.Report.AccuracyMeters, (int)w.Work.Report.TamperState, w.Work.Report.TamperDetail, w.Work.Report.Rooted,
-            w.Work.Report.P2peKeysLoaded,
-        ], ["merchant_id", "id"], ct);
 
         foreach (var group in delivered.GroupBy(d => (d.MerchantId, d.At)))
         {

@@ -99,7 +99,7 @@ public sealed class CheckInWriter(
     private void Complete(Pending pending, CheckInOutcome outcome)
     {
         pending.Completion.TrySetResult(outcome);
-        if (!outcome.Accepted)
+        if (!outcome.Accepted || outcome.Repeated)
         {
             return;
         }

@@ -43,7 +43,14 @@ public sealed class DeviceHealthMonitor(
         WHERE status IN (0, 1) AND expires_at <= @now
         """;
 
-    public sealed record SweepResult(IReadOnlyList<Guid> WentOffline, int CommandsExpired);
+    // After the retention window a device may use a key again: clearing it takes the row out of the unique index.
+    private const string ForgetIdempotencyKeys =
+        """
+        UPDATE device_check_ins SET idempotency_key = NULL
+        WHERE idempotency_key IS NOT NULL AND received_at < @cutoff
+        """;
+
+    public sealed record SweepResult(IReadOnlyList<Guid> WentOffline, int CommandsExpired, int IdempotencyKeysForgotten = 0);
 
     public string Name => "devices.health-sweep";
 
@@ -90,12 +97,14 @@ public sealed class DeviceHealthMonitor(
         }
 
         var expired = await connection.ExecuteAsync(new CommandDefinition(ExpireCommands, new { now }, cancellationToken: ct));
+        var forgotten = await connection.ExecuteAsync(new CommandDefinition(
+            ForgetIdempotencyKeys, new { cutoff = now - TimeSpan.FromHours(options.Value.IdempotencyKeyHours) }, cancellationToken: ct));
         if (wentOffline.Count > 0 || expired > 0)
         {
             logger.LogInformation("Device sweep: {Offline} devices went offline, {Expired} commands expired", wentOffline.Count, expired);
         }
 
-        return new SweepResult(wentOffline, expired);
+        return new SweepResult(wentOffline, expired, forgotten);
     }
 
     private sealed class OverdueDevice

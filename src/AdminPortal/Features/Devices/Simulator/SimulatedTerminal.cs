@@ -32,6 +32,9 @@ public sealed class SimulatedTerminal(HttpClient http, string serialNumber, doub
     /// <summary>Batches whose answer did not arrive (network, 5xx): they are sent again, unchanged, next time.</summary>
     public int BatchesRetried { get; private set; }
 
+    /// <summary>Check-ins whose answer did not arrive: sent again next time with the same Idempotency-Key.</summary>
+    public int CheckInsRetried { get; private set; }
+
     /// <summary>The versions the terminal runs (dotted numbers, as the patch policy compares them).</summary>
     public string OsVersion { get; private set; } = "11";
     public string FirmwareVersion { get; private set; } = "2.1";
@@ -55,6 +58,9 @@ public sealed class SimulatedTerminal(HttpClient http, string serialNumber, doub
     private bool _roaming;
     private SimulatedLocation? _position;
     private SimulatedTransactionBatch? _unconfirmed;
+
+    // A check-in sent but not answered: the portal may have stored it, so it is resent as it was, under the same key.
+    private (CheckInRequest Request, string Key)? _unansweredCheckIn;
     private readonly TransactionTraffic _traffic = new(serialNumber, random);
 
     // Install attempts not yet acknowledged by a check-in answer: sent (with the same report ids) until one is.
@@ -80,6 +86,47 @@ public sealed class SimulatedTerminal(HttpClient http, string serialNumber, doub
             return;
         }
 
+        var (request, key) = _unansweredCheckIn ??= (NextCheckIn(tamperRate, roamRate), Guid.NewGuid().ToString("D"));
+        HttpResponseMessage response;
+        try
+        {
+            response = await SendAsync("/api/v1/devices/checkin", request, ct, key);
+        }
+        catch (HttpRequestException)
+        {
+            CheckInsRetried++;
+            return;
+        }
+
+        if ((int)response.StatusCode >= 500)
+        {
+            CheckInsRetried++;
+            return;
+        }
+
+        _unansweredCheckIn = null;
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            Decommissioned = true;
+            return;
+        }
+
+        await EnsureAsync(response, "check in", ct);
+        var answer = (await response.Content.ReadFromJsonAsync<CheckInResponse>(DeviceRequestReader.Json, ct))!;
+        _unreportedInstalls.RemoveAll(i => request.Installs?.Contains(i) == true);
+        CheckIns++;
+        NextCheckInSeconds = answer.NextCheckInSeconds;
+        foreach (var command in answer.Commands)
+        {
+            await ObeyAsync(command, ct);
+        }
+
+        FollowPatchPolicy(answer.PatchPolicy, installFailureRate);
+    }
+
+    /// <summary>The terminal's state now (battery drains, tampering sticks, it may wander) with the install attempts not yet reported.</summary>
+    private CheckInRequest NextCheckIn(double tamperRate, double roamRate)
+    {
         _battery = Math.Max(5, _battery - random.Next(3));
         _tampered |= random.NextDouble() < tamperRate;
         _roaming = random.NextDouble() < roamRate || (_roaming && random.NextDouble() < 0.5);
@@ -89,28 +136,9 @@ public sealed class SimulatedTerminal(HttpClient http, string serialNumber, doub
             : null;
         _position = location is null ? null : new SimulatedLocation(location.Lat!.Value, location.Lon!.Value);
         var installs = _unreportedInstalls.ToList();
-        var request = new CheckInRequest(OsVersion, FirmwareVersion, AppVersion, _battery, new NetworkReport("wifi", true), location,
+        return new CheckInRequest(OsVersion, FirmwareVersion, AppVersion, _battery, new NetworkReport("wifi", true), location,
             new TamperReport(_tampered ? "tampered" : "ok", _tampered ? "simulated case-open switch" : null), new SecurityReport(false, true),
             installs.Count == 0 ? null : installs);
-
-        var response = await SendAsync("/api/v1/devices/checkin", request, ct);
-        if (response.StatusCode == HttpStatusCode.Unauthorized)
-        {
-            Decommissioned = true;
-            return;
-        }
-
-        await EnsureAsync(response, "check in", ct);
-        var answer = (await response.Content.ReadFromJsonAsync<CheckInResponse>(DeviceRequestReader.Json, ct))!;
-        _unreportedInstalls.RemoveAll(installs.Contains);
-        CheckIns++;
-        NextCheckInSeconds = answer.NextCheckInSeconds;
-        foreach (var command in answer.Commands)
-        {
-            await ObeyAsync(command, ct);
-        }
-
-        FollowPatchPolicy(answer.PatchPolicy, installFailureRate);
     }
 
     /// <summary>
@@ -222,10 +250,15 @@ public sealed class SimulatedTerminal(HttpClient http, string serialNumber, doub
         }
     }
 
-    private Task<HttpResponseMessage> SendAsync<T>(string path, T body, CancellationToken ct)
+    private Task<HttpResponseMessage> SendAsync<T>(string path, T body, CancellationToken ct, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: DeviceRequestReader.Json) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _secret);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add(DeviceRequestValidation.IdempotencyKeyHeader, idempotencyKey);
+        }
+
         return http.SendAsync(request, ct);
     }
 
