@@ -6,8 +6,10 @@ using Microsoft.Playwright;
 namespace PortalBench;
 
 /// <summary>
-/// <c>circuits [--pages 200] [--db sqlite|postgres]</c>: server memory per live Blazor circuit, the portal's fraud queue
-/// (signed in) against a stock <c>dotnet new blazor</c> counter page, in one run. Each app runs as its own process with
+/// <c>circuits [--pages 200] [--first 50] [--portal-path fraud] [--portal-wait TESTID|none] [--no-demo-data] [--db sqlite|postgres]</c>:
+/// server memory per live Blazor circuit, a signed-in portal page (the fraud queue unless <c>--portal-path</c> names
+/// another, e.g. <c>not-found</c> for the bare shell; <c>--no-demo-data</c> for an empty queue) against a stock
+/// <c>dotnet new blazor</c> counter page, in one run. Each app runs as its own process with
 /// the GcProbe startup hook, which reports the managed heap after a full collection and the working set.
 /// </summary>
 public static class CircuitMemoryBench
@@ -32,7 +34,11 @@ public static class CircuitMemoryBench
     public static async Task<int> RunAsync(string[] args, Options options)
     {
         var pages = options.Int("pages", 200);
-        const int first = 50;
+        var first = options.Int("first", 50);
+        var portalPath = options.Get("portal-path", "fraud").TrimStart('/');
+        // The queue shows its rows only once the interactive render loaded them; other pages need no marker beyond the
+        // circuit's WebSocket, which every page waits for.
+        var portalWait = options.Get("portal-wait", portalPath == "fraud" && !options.Flag("no-demo-data") ? "alert-link" : "none");
         var probe = Path.Combine(PortalProcess.RepositoryRoot, "bench", "GcProbe", "bin", "Release", "net10.0", "GcProbe.dll");
         var stockDirectory = Path.Combine(PortalProcess.RepositoryRoot, "bench", "StockBlazorCounter");
         var stockAssembly = Path.Combine(stockDirectory, "bin", "Release", "net10.0", "StockBlazorCounter.dll");
@@ -84,7 +90,11 @@ public static class CircuitMemoryBench
 
         // Then the portal's fraud queue, signed in, over a fresh database with the demo data.
         await using var database = await BenchDatabase.CreateAsync(options.Get("db", "sqlite"), "circuits", options.Get("postgres"));
-        await PortalProcess.RunCommandAsync(database, "seed-demo");
+        if (!options.Flag("no-demo-data"))
+        {
+            await PortalProcess.RunCommandAsync(database, "seed-demo");
+        }
+
         string token;
         await using (var minting = InProcessPortal.Start(database))
         {
@@ -97,24 +107,49 @@ public static class CircuitMemoryBench
         {
             portalFigures = await MeasureAsync(browser, portal.BaseUrl + "/", token, pages, first, 5194, async page =>
             {
-                await page.GotoAsync("fraud");
-                await page.GetByTestId("alert-link").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+                // The first render batches arrive after the handshake: the circuit and its components exist by then.
+                // Frames are counted from the moment the socket opens, so none is missed.
+                var rendered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var frames = 0;
+                page.WebSocket += (_, socket) =>
+                {
+                    if (socket.Url.Contains("_blazor", StringComparison.Ordinal))
+                    {
+                        socket.FrameReceived += (_, _) =>
+                        {
+                            if (Interlocked.Increment(ref frames) >= 3)
+                            {
+                                rendered.TrySetResult();
+                            }
+                        };
+                    }
+                };
+                await page.GotoAsync(portalPath);
+                await rendered.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+                if (portalWait != "none")
+                {
+                    await page.GetByTestId(portalWait).First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+                }
             });
         }
 
-        Console.WriteLine($"portal fraud queue: {portalFigures}");
+        var portalName = portalPath == "fraud" && !options.Flag("no-demo-data")
+            ? "portal fraud queue, signed in"
+            : $"portal /{portalPath}{(options.Flag("no-demo-data") ? " (no demo data)" : "")}, signed in";
+        Console.WriteLine($"{portalName}: {portalFigures}");
         var ratio = portalFigures.ManagedPerCircuit / stock.ManagedPerCircuit;
         Console.WriteLine($"portal / stock, managed heap per circuit: {ratio:0.00}× (target ≤ 1.5×)");
 
         if (!options.Flag("no-record"))
         {
             var (date, machine, command, loadAfter) = (Report.Now(), Report.Machine(), $"`{Report.Command(args)}`", Report.LoadAverage());
-            foreach (var (name, m) in new[] { ("stock `dotnet new blazor` counter page", stock), ("portal fraud queue, signed in", portalFigures) })
+            foreach (var (name, m) in new[] { ("stock `dotnet new blazor` counter page", stock), (portalName, portalFigures) })
             {
                 Report.Append(Heading, Introduction, Columns,
                 [
                     date, name, pages.ToString(Report.Invariant), $"{m.ManagedPerCircuit / 1024:0} KB", $"{m.WorkingSetPerCircuit / 1024:0} KB",
-                    $"{m.ManagedFirst / 1048576.0:0.0} → {m.ManagedAll / 1048576.0:0.0} MB", $"{ratio:0.00}×", $"{loadBefore:0.0} → {loadAfter:0.0}", machine, command,
+                    $"{m.ManagedFirst / 1048576.0:0.0} → {m.ManagedAll / 1048576.0:0.0} MB ({first} → {pages})", $"{ratio:0.00}×", $"{loadBefore:0.0} → {loadAfter:0.0}", machine, command,
                 ]);
             }
         }
