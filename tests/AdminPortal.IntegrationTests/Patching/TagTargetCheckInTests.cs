@@ -47,4 +47,28 @@ public sealed class TagTargetCheckInTests
         await api.Portal.GetService<DeviceTagService>().RemoveAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, tagged.DeviceId, "pilot");
         Assert.True((await tagged.CheckInAsync()).PatchPolicy is null or JsonElement { ValueKind: JsonValueKind.Null });
     }
+
+    [Theory, BothDatabases]
+    public async Task The_policy_editor_offers_the_merchants_device_tags(DatabaseProvider provider)
+    {
+        await using var api = await DeviceApiHarness.StartAsync(provider);
+        var terminal = await api.EnrollAsync("SN-EDITOR");
+        var tags = api.Portal.GetService<DeviceTagService>();
+        await tags.AddAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, terminal.DeviceId, "drive-thru");
+        await tags.AddAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, terminal.DeviceId, "pilot");
+        var person = await api.Portal.CreatePersonAsync("owner@editor.example");
+        await api.Portal.GrantRoleAsync(api.Merchant.Id, person.Id, MerchantRole.Owner);
+        var principal = await api.Portal.SignedInPrincipalAsync(person, freshStepUp: true);
+        var scope = await api.Portal.GetService<IAccessScopeProvider>().GetAsync(principal);
+        var draft = await api.Portal.GetService<PatchPolicyLifecycle>().CreateDraftAsync(scope, PatchingActor.From(principal), api.Merchant.Id, "Pilot OS",
+            new PolicyDefinition(new PolicyTarget(false, [], [], ["pilot"]), [new ComponentRequirement(PatchComponent.Os, "12.0")],
+                MaintenanceWindow.Anytime, new RolloutPlan([100m], TimeSpan.FromHours(24), 5m), DateTimeOffset.UtcNow.AddDays(30), 7, OverdueAction.Notify));
+        using var client = await api.Portal.SignedInClientAsync(person);
+
+        var page = await client.GetStringAsync($"/patching/policies/{draft}");
+
+        Assert.Contains("policy-tag-suggestions", page);
+        Assert.Contains("Target devices tagged drive-thru", page);
+        Assert.Contains("Target devices tagged pilot", page);
+    }
 }
