@@ -100,7 +100,7 @@ public sealed class SimulatedRolloutTests
         OverdueAction.BlockPayments);
 
     /// <summary>Alice writes and submits the policy; she may not approve it herself; Bob approves with a fresh key assertion.</summary>
-    private static async Task<Guid> ActivateUnderFourEyesAsync(DeviceApiHarness api, PolicyDefinition definition)
+    internal static async Task<Guid> ActivateUnderFourEyesAsync(DeviceApiHarness api, PolicyDefinition definition)
     {
         var portal = api.Portal;
         var (alice, aliceScope) = await OwnerAsync(api, "alice@rollout.example");

@@ -56,6 +56,9 @@ public sealed class Device
     public DateTimeOffset? LastSeenAt { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The device's tags, normalised and alphabetical (filled by <see cref="DeviceDirectory"/> from device_tags).</summary>
+    public IReadOnlyList<string> Tags { get; internal set; } = [];
+
     /// <summary>Wi-Fi without encryption: card-present traffic is end-to-end encrypted, but the terminal is exposed.</summary>
     public bool OnOpenWifi => NetworkType == "wifi" && NetworkEncrypted == false;
 }

@@ -1,4 +1,5 @@
 using AdminPortal.Features.Devices.Commands;
+using AdminPortal.Features.Devices.Tags;
 using AdminPortal.Features.Merchants.Access;
 using AdminPortal.Infrastructure.Database;
 using Dapper;
@@ -27,6 +28,9 @@ public sealed record DeviceQuery
     public string? OsVersion { get; init; }
     public string? AppVersion { get; init; }
     public DateTimeOffset? LastSeenBefore { get; init; }
+
+    /// <summary>Devices carrying this tag (normalised as tags are stored; served by (merchant_id, tag)).</summary>
+    public string? Tag { get; init; }
 
     /// <summary>Serial number prefix (case-insensitive: serials are stored upper-case).</summary>
     public string? Search { get; init; }
@@ -103,6 +107,13 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
         if (Clean(query.OsVersion) is { } os) Add("os_version = @osVersion", "osVersion", os);
         if (Clean(query.AppVersion) is { } app) Add("app_version = @appVersion", "appVersion", app);
         if (query.LastSeenBefore is { } before) Add("(last_seen_at < @lastSeenBefore OR last_seen_at IS NULL)", "lastSeenBefore", before);
+        if (Clean(query.Tag) is { } tag)
+        {
+            // The subquery repeats the scope so the (merchant_id, tag) index finds the tagged devices first.
+            Add($"(merchant_id, id) IN (SELECT merchant_id, device_id FROM device_tags WHERE {scopeFilter.Sql} AND tag = @tag)",
+                "tag", DeviceTagRules.Normalise(tag));
+        }
+
         if (Clean(query.Search) is { } search)
         {
             Add(db.Dialect.StartsWith("serial_number", "serialPrefix"), "serialPrefix", db.Dialect.PrefixPattern(search.ToUpperInvariant()));
@@ -131,7 +142,14 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
         await using var connection = await db.OpenAsync(ct);
         var device = await connection.QuerySingleOrDefaultAsync<Device>(new CommandDefinition(
             $"SELECT {DetailColumns} FROM devices WHERE id = @deviceId", new { deviceId }, cancellationToken: ct));
-        return device is not null && scope.CanSee(device.MerchantId) ? device : null;
+        if (device is null || !scope.CanSee(device.MerchantId))
+        {
+            return null;
+        }
+
+        var tags = await DeviceTagService.ReadForAsync(connection, device.MerchantId, device.Id, ct);
+        device.Tags = tags.GetValueOrDefault(device.Id) ?? [];
+        return device;
     }
 
     /// <summary>
@@ -149,7 +167,14 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
         var rows = await connection.QueryAsync<Device>(new CommandDefinition(
             $"SELECT {DetailColumns} FROM devices WHERE merchant_id = @merchantId AND status IN (1, 2, 3) ORDER BY serial_number",
             new { merchantId }, cancellationToken: ct));
-        return rows.AsList();
+        var devices = rows.AsList();
+        var tags = await DeviceTagService.ReadForAsync(connection, merchantId, null, ct);
+        foreach (var device in devices)
+        {
+            device.Tags = tags.GetValueOrDefault(device.Id) ?? [];
+        }
+
+        return devices;
     }
 
     public async Task<IReadOnlyList<DeviceCheckInRecord>> ListCheckInsAsync(AccessScope scope, Guid merchantId, Guid deviceId, int take = 20, CancellationToken ct = default)

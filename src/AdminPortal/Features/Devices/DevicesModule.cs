@@ -26,6 +26,7 @@ public static class DevicesModule
         services.AddSingleton<EnrollmentCodes>();
         services.AddSingleton<DeviceEnrollment>();
         services.AddSingleton<DeviceCommandService>();
+        services.AddSingleton<Tags.DeviceTagService>();
         services.AddSingleton<Bulk.ExpectedDevices>();
         services.AddSingleton<CheckInProcessor>();
         services.AddSingleton<CheckInWriter>();

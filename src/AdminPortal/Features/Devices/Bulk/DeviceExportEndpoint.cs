@@ -19,13 +19,13 @@ public static class DeviceExportEndpoint
 
     private static async Task ExportAsync(
         HttpContext http, DeviceDirectory devices, MerchantDirectory merchants, TimeProvider clock,
-        Guid? merchant, Guid? store, string? status, bool? online, string? tamper, string? model, string? os, string? app, string? search)
+        Guid? merchant, Guid? store, string? status, bool? online, string? tamper, string? model, string? os, string? app, string? search, string? tag)
     {
         var ct = http.RequestAborted;
         var (scope, _) = await Pages.PortalUser.ResolveAsync(http.User, http.RequestServices, ct);
         var query = new DeviceQuery
         {
-            MerchantId = merchant, StoreId = store, Online = online, Model = model, OsVersion = os, AppVersion = app, Search = search,
+            MerchantId = merchant, StoreId = store, Online = online, Model = model, OsVersion = os, AppVersion = app, Search = search, Tag = tag,
             Status = Enum.TryParse<DeviceStatus>(status, out var s) ? s : null,
             Tamper = Enum.TryParse<TamperState>(tamper, out var t) ? t : null,
             Sort = DeviceSort.Serial, Descending = false, Take = PageSize,

@@ -5,8 +5,8 @@ using AdminPortal.Features.Merchants.Access;
 namespace AdminPortal.Features.Patching;
 
 /// <summary>
-/// Patching's view of the Devices slice's terminals, read through Devices' C# API (never its SQL). Devices carry no
-/// tags yet, so policies targeting tags match no device.
+/// Patching's view of the Devices slice's terminals, read through Devices' C# API (never its SQL), tags included, so a
+/// policy targeting a tag covers exactly the devices carrying it.
 /// </summary>
 internal sealed class DevicesInventory(DeviceDirectory devices, MerchantDirectory merchants) : IDeviceInventory
 {
@@ -36,7 +36,7 @@ internal sealed class DevicesInventory(DeviceDirectory devices, MerchantDirector
         if (device.OsVersion is { } os) versions[PatchComponent.Os] = os;
         if (device.FirmwareVersion is { } firmware) versions[PatchComponent.Firmware] = firmware;
         if (device.AppVersion is { } app) versions[PatchComponent.PaymentApp] = app;
-        return new DeviceSnapshot(device.Id, device.MerchantId, device.StoreId, device.Model ?? "", [], versions, device.LastSeenAt,
+        return new DeviceSnapshot(device.Id, device.MerchantId, device.StoreId, device.Model ?? "", device.Tags, versions, device.LastSeenAt,
             device.SerialNumber, storeZones.GetValueOrDefault(device.StoreId));
     }
 }

@@ -61,7 +61,7 @@ public sealed class PolicyForm
         PolicyValidation.TryParseRings(Rings, out var rings);
         return new PolicyDefinition(
             new PolicyTarget(AllDevices, AllDevices ? [] : StoreIds.ToList(), AllDevices ? [] : ReleaseValidation.SplitNames(Models),
-                AllDevices ? [] : ReleaseValidation.SplitNames(Tags)),
+                AllDevices ? [] : ReleaseValidation.SplitNames(Tags).Select(Devices.Tags.DeviceTagRules.Normalise).Distinct().ToList()),
             Requirements.Where(r => !string.IsNullOrWhiteSpace(r.Value.MinimumVersion))
                 .Select(r => new ComponentRequirement(r.Key, r.Value.MinimumVersion!.Trim(), r.Value.ReleaseId))
                 .ToList(),

@@ -34,6 +34,15 @@ public static class PolicyValidation
             problems.Add(new("Target", "Choose all devices, or at least one store, model or tag."));
         }
 
+        // A tag no device could carry would silently target nothing.
+        foreach (var tag in definition.Target.Tags)
+        {
+            if (Devices.Tags.DeviceTagRules.Problem(tag) is { } problem)
+            {
+                problems.Add(new("Tags", $"\"{tag}\": {problem}"));
+            }
+        }
+
         if (definition.Requirements.Count == 0)
         {
             problems.Add(new("Requirements", "Require a minimum version for at least one component."));
