@@ -4,5 +4,14 @@ window.portal.theme = {
     get: () => { try { return localStorage.getItem("portal-theme"); } catch { return null; } },
     set: (value) => { try { localStorage.setItem("portal-theme", value); } catch { /* storage disabled: not remembered */ } },
 };
+// The merchant chosen in the app bar's switcher (a merchant id; absent means "All merchants").
+window.portal.merchant = {
+    get: () => { try { return localStorage.getItem("portal-merchant"); } catch { return null; } },
+    set: (value) => {
+        try {
+            if (value) localStorage.setItem("portal-merchant", value); else localStorage.removeItem("portal-merchant");
+        } catch { /* storage disabled: not remembered */ }
+    },
+};
 // Set once the page's circuit is live, so people (and browser tests) know clicks are handled.
 window.portal.markInteractive = () => { document.documentElement.dataset.interactive = "true"; };

@@ -41,6 +41,7 @@ public static class PortalInfrastructure
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddScoped<Shell.PageReload>();
         return builder;
     }
 

@@ -19,10 +19,14 @@ public sealed class CommandTests
         await using var api = await DeviceApiHarness.StartAsync(provider);
         var terminal = await api.EnrollAsync();
         var commands = api.Portal.GetService<DeviceCommandService>();
-        var owner = new AccessScope(Guid.NewGuid(), false, [new MerchantGrant(api.Merchant.Id, MerchantRole.Owner)]);
+        var ada = await api.Portal.CreatePersonAsync("ada@merchant-a.example", displayName: "Ada Owner");
+        await api.Portal.GrantRoleAsync(api.Merchant.Id, ada.Id, MerchantRole.Owner);
+        var user = await api.Portal.SignedInPrincipalAsync(ada, freshStepUp: true);
+        var owner = await api.Portal.GetService<IAccessScopeProvider>().GetAsync(user);
+        var actor = new DeviceActor(ada.Id, "Ada Owner", User: user);
 
-        var id = await commands.IssueAsync(owner, new DeviceActor(owner.PersonId, "Ada Owner"), terminal.DeviceId, DeviceCommandType.Lock);
-        var again = await commands.IssueAsync(owner, new DeviceActor(owner.PersonId, "Ada Owner"), terminal.DeviceId, DeviceCommandType.Lock);
+        var id = await commands.IssueAsync(owner, actor, terminal.DeviceId, DeviceCommandType.Lock);
+        var again = await commands.IssueAsync(owner, actor, terminal.DeviceId, DeviceCommandType.Lock);
         Assert.Equal(DeviceCommandStatus.Queued, await StatusAsync(api, id));
 
         var delivered = await terminal.CheckInAsync();

@@ -97,7 +97,7 @@ public sealed class OfflineDetectionTests
             .CreateAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, merchant.Id, store.Id, 1)).Single();
         var device = (await new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance)
             .EnrollAsync(new EnrollmentDetails(code.Code, "SN-1", "A920", "PAX", "A10", "F1", "1.0"), null, CancellationToken.None))!;
-        var commands = new DeviceCommandService(connections, audit, live, clock, options);
+        var commands = new DeviceCommandService(connections, audit, live, clock, options, new UnusedStepUp());
         var id = await commands.IssueAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, device.DeviceId, DeviceCommandType.Reboot);
         var monitor = new DeviceHealthMonitor(connections, live, clock, options, NullLogger<DeviceHealthMonitor>.Instance);
 
@@ -110,5 +110,14 @@ public sealed class OfflineDetectionTests
         Assert.Equal(0, before.CommandsExpired);
         Assert.Equal(1, after.CommandsExpired);
         Assert.Equal((AckResult.Conflict, DeviceCommandStatus.Expired), (result, status));
+    }
+
+    /// <summary>A reboot needs no step-up: the command service must not ask for one.</summary>
+    private sealed class UnusedStepUp : AdminPortal.Features.Accounts.StepUp.IStepUp
+    {
+        public Task<bool> IsFreshAsync(System.Security.Claims.ClaimsPrincipal user, CancellationToken ct = default) => throw new InvalidOperationException("A reboot asked for step-up.");
+        public Task EnsureFreshAsync(System.Security.Claims.ClaimsPrincipal user, CancellationToken ct = default) => throw new InvalidOperationException("A reboot asked for step-up.");
+        public Task<AdminPortal.Features.Accounts.WebAuthn.CeremonyStart> BeginAsync(System.Security.Claims.ClaimsPrincipal user, CancellationToken ct = default) => throw new InvalidOperationException("A reboot asked for step-up.");
+        public Task<bool> CompleteAsync(System.Security.Claims.ClaimsPrincipal user, Guid requestId, string responseJson, CancellationToken ct = default) => throw new InvalidOperationException("A reboot asked for step-up.");
     }
 }

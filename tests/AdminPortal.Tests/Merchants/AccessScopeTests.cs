@@ -14,7 +14,7 @@ public sealed class AccessScopeTests
         var scope = new AccessScope(Guid.NewGuid(), false,
             [new MerchantGrant(Bakery, MerchantRole.Owner), new MerchantGrant(Coffee, MerchantRole.ComplianceOfficer)]);
 
-        Assert.Equal([Bakery, Coffee], scope.MerchantIds!.Order());
+        Assert.Equal(new[] { Bakery, Coffee }.Order(), scope.MerchantIds!.Order()); // random ids: compare sorted with sorted
         Assert.True(scope.CanSee(Coffee));
         Assert.False(scope.CanSee(Stranger));
         Assert.True(scope.Has(Bakery, MerchantRole.Owner, MerchantRole.SupportAgent));
@@ -45,5 +45,37 @@ public sealed class AccessScopeTests
         Assert.Empty(AccessScope.Nobody.MerchantIds!);
         Assert.False(AccessScope.Nobody.CanSee(Bakery));
         Assert.Empty(AccessScope.Nobody.MerchantsWith(MerchantRole.Owner)!);
+    }
+
+    [Fact]
+    public void Focusing_on_a_merchant_narrows_to_it_and_a_merchant_outside_the_scope_is_ignored()
+    {
+        var scope = new AccessScope(Guid.NewGuid(), false,
+            [new MerchantGrant(Bakery, MerchantRole.Owner), new MerchantGrant(Coffee, MerchantRole.ComplianceOfficer)]);
+
+        var focused = scope.FocusOn(Coffee);
+
+        Assert.Equal([Coffee], focused.MerchantIds!);
+        Assert.False(focused.CanSee(Bakery));
+        Assert.False(focused.Has(Bakery, MerchantRole.Owner));
+        Assert.Empty(focused.MerchantsWith(MerchantRole.Owner)!);
+        Assert.Equal([new MerchantGrant(Coffee, MerchantRole.ComplianceOfficer)], focused.Grants);
+        Assert.Same(scope, focused.Whole);
+        Assert.Same(scope, scope.FocusOn(Stranger));
+        Assert.Same(scope, focused.FocusOn(Stranger));
+        Assert.Equal([Bakery], focused.FocusOn(Bakery).MerchantIds!);
+    }
+
+    [Fact]
+    public void A_focused_platform_admin_sees_one_merchant_and_keeps_admin_rights_there()
+    {
+        var admin = AccessScope.PlatformAdmin(Guid.NewGuid()).FocusOn(Bakery);
+
+        Assert.True(admin.IsPlatformAdmin);
+        Assert.Equal([Bakery], admin.MerchantIds!);
+        Assert.Equal([Bakery], admin.MerchantsWith(MerchantRole.ComplianceOfficer)!);
+        Assert.True(admin.Has(Bakery, MerchantRole.Owner));
+        Assert.False(admin.CanSee(Coffee));
+        Assert.Same(AccessScope.Nobody, AccessScope.Nobody.FocusOn(Bakery));
     }
 }

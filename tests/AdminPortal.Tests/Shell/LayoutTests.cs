@@ -10,6 +10,7 @@ public sealed class LayoutTests : PortalComponentTest
     public void The_app_bar_names_the_product_and_offers_a_theme_toggle_that_is_remembered()
     {
         Context.JSInterop.Setup<string?>("portal.theme.get").SetResult("light");
+        Context.Services.AddScoped<AdminPortal.Infrastructure.Shell.PageReload>();
         var themeSet = Context.JSInterop.SetupVoid("portal.theme.set", "dark");
         themeSet.SetVoidResult();
 

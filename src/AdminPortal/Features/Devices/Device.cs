@@ -1,3 +1,4 @@
+using System.Security.Claims;
 namespace AdminPortal.Features.Devices;
 
 /// <summary>Life cycle of a terminal: pending (pre-registered) → active → locked / lost-or-stolen / retired / wiped.</summary>
@@ -110,10 +111,19 @@ public sealed class DeviceAlert
     public string? ResolvedBy { get; init; }
 }
 
-/// <summary>Who acts in the portal (or "command line"); recorded with every command and in the audit log.</summary>
-public sealed record DeviceActor(Guid? PersonId, string Name, string? IpAddress = null, string? UserAgent = null)
+/// <summary>
+/// Who acts in the portal (or "command line"); recorded with every command and in the audit log. A person carries
+/// their signed-in <see cref="User"/>, so the command service can demand a fresh step-up for lock, wipe and retire
+/// itself; only an explicit <see cref="System"/> actor (no person: the command line, the simulator) goes without.
+/// </summary>
+public sealed record DeviceActor(Guid? PersonId, string Name, string? IpAddress = null, string? UserAgent = null, ClaimsPrincipal? User = null)
 {
-    public static readonly DeviceActor CommandLine = new(null, "command line");
+    public static readonly DeviceActor CommandLine = System("command line");
+
+    /// <summary>True only for actors made by <see cref="System"/>: work no person started, audited under its name.</summary>
+    public bool IsSystem { get; private init; }
+
+    public static DeviceActor System(string name) => new(null, name) { IsSystem = true };
 }
 
 /// <summary>A device id the caller may not see, or that does not exist: both answer "not found".</summary>

@@ -27,7 +27,7 @@ public sealed class IncidentDeviceActions(IncidentStore incidents, DeviceCommand
         }
 
         return await RunAsync(user, scope, actor, incidentId, $"{type.WireName()} requested for {link.Label}",
-            () => commands.IssueAsync(scope, new DeviceActor(actor.PersonId, actor.Name), deviceId, type, ct), ct);
+            () => commands.IssueAsync(scope, new DeviceActor(actor.PersonId, actor.Name, User: user), deviceId, type, ct), ct);
     }
 
     /// <summary>Marks a linked device lost or stolen and queues a lock (the report form offers it for lost/stolen incidents).</summary>
@@ -40,7 +40,7 @@ public sealed class IncidentDeviceActions(IncidentStore incidents, DeviceCommand
         }
 
         return await RunAsync(user, scope, actor, incidentId, $"{link.Label} reported lost or stolen; lock requested",
-            () => commands.ReportLostAsync(scope, new DeviceActor(actor.PersonId, actor.Name), deviceId, ct), ct);
+            () => commands.ReportLostAsync(scope, new DeviceActor(actor.PersonId, actor.Name, User: user), deviceId, ct), ct);
     }
 
     private async Task<IncidentLink?> LinkedDeviceAsync(AccessScope scope, Guid incidentId, Guid deviceId, CancellationToken ct) =>

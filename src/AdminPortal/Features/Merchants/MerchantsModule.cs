@@ -5,6 +5,7 @@ using AdminPortal.Features.Merchants.People;
 using AdminPortal.Infrastructure.CommandLine;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Infrastructure.Shell;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using MudBlazor;
 
 namespace AdminPortal.Features.Merchants;
@@ -18,6 +19,11 @@ public static class MerchantsModule
         builder.Services.AddSingleton<MerchantEditor>();
         builder.Services.AddScoped<CurrentAccess>();
         builder.Services.AddSingleton<IAccessScopeProvider, AccessScopeProvider>();
+        builder.Services.AddSingleton<CurrentMerchantAccessor>();
+        builder.Services.AddScoped<CurrentMerchant>();
+        builder.Services.AddScoped<CircuitHandler, CurrentMerchantCircuitHandler>();
+        builder.Services.AddScoped<ICurrentMerchantStore, BrowserCurrentMerchantStore>();
+        builder.Services.AddSingleton(new AppBarItem(typeof(MerchantSwitcher), 50));
         builder.Services.AddScopePolicies();
         builder.Services.AddSingleton<MerchantMemberships>();
         builder.Services.AddSingleton<StaffAdministration>();

@@ -51,8 +51,18 @@ internal sealed class InProcessLiveUpdates(ILogger<InProcessLiveUpdates> logger)
     public IDisposable Subscribe<TMessage>(IReadOnlyCollection<Guid>? merchantIds, Func<TMessage, Task> handler) where TMessage : notnull
     {
         _subscribedTypes.TryAdd(typeof(TMessage).FullName!, typeof(TMessage));
-        var subscription = new Subscription(
-            typeof(TMessage), merchantIds?.ToHashSet(), message => handler((TMessage)message), s => _subscriptions.TryRemove(s, out _));
+        // Handlers run in the subscriber's execution context, not the publisher's, so what the subscriber's circuit
+        // carries in async-locals (the merchant chosen in the app bar) still holds when a page reloads on a message.
+        var context = ExecutionContext.Capture();
+        Func<object, Task> run = context is null
+            ? message => handler((TMessage)message)
+            : message =>
+            {
+                Task? result = null;
+                ExecutionContext.Run(context, _ => result = handler((TMessage)message), null);
+                return result!;
+            };
+        var subscription = new Subscription(typeof(TMessage), merchantIds?.ToHashSet(), run, s => _subscriptions.TryRemove(s, out _));
         _subscriptions.TryAdd(subscription, 0);
         return subscription;
     }

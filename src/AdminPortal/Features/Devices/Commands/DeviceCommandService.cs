@@ -1,4 +1,6 @@
 using System.Data.Common;
+using AdminPortal.Features.Accounts;
+using AdminPortal.Features.Accounts.StepUp;
 using AdminPortal.Features.Audit;
 using AdminPortal.Features.Merchants.Access;
 using AdminPortal.Infrastructure.Database;
@@ -21,7 +23,7 @@ public enum AckResult
 /// acknowledge them. An acknowledgement applies once; a retry of the same one is answered as applied.
 /// </summary>
 public sealed class DeviceCommandService(
-    IDbConnectionFactory db, IAuditLog audit, ILiveUpdates live, TimeProvider clock, IOptions<DeviceOptions> options)
+    IDbConnectionFactory db, IAuditLog audit, ILiveUpdates live, TimeProvider clock, IOptions<DeviceOptions> options, IStepUp stepUp)
 {
     private const string ReadDevice =
         "SELECT merchant_id AS MerchantId, id AS Id, serial_number AS SerialNumber, status AS Status FROM devices WHERE id = @deviceId";
@@ -56,10 +58,17 @@ public sealed class DeviceCommandService(
 
     /// <summary>
     /// Queues a command for the device. Returns the open command of the same type if there is one (a double click
-    /// issues one command). A device outside the scope is "not found".
+    /// issues one command). A device outside the scope is "not found". Lock, wipe and retire need the acting person's
+    /// fresh step-up, checked here whatever the caller checked (design: enforced on the server for the action itself).
     /// </summary>
+    /// <exception cref="StepUpRequiredException">A person acts without a fresh key assertion.</exception>
     public async Task<Guid> IssueAsync(AccessScope scope, DeviceActor actor, Guid deviceId, DeviceCommandType type, CancellationToken ct = default)
     {
+        if (NeedsStepUp(type))
+        {
+            await EnsureStepUpAsync(actor, ct);
+        }
+
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -82,7 +91,8 @@ public sealed class DeviceCommandService(
             expiresAt = now.AddHours(options.Value.CommandLifetimeHours),
         }, transaction, cancellationToken: ct));
         await audit.RecordAsync(Event(actor, device, $"device.{type.WireName()}-requested",
-            $"Requested {type.WireName()} of terminal {device.SerialNumber}"), connection, transaction, ct);
+            $"Requested {type.WireName()} of terminal {device.SerialNumber}" + (actor.IsSystem && NeedsStepUp(type) ? $" (system: {actor.Name}, no person)" : "")),
+            connection, transaction, ct);
         await transaction.CommitAsync(ct);
 
         live.Publish(device.MerchantId, new DeviceChanged(device.MerchantId, deviceId, DeviceChange.CommandChanged));
@@ -94,6 +104,8 @@ public sealed class DeviceCommandService(
     /// </summary>
     public async Task ReportLostAsync(AccessScope scope, DeviceActor actor, Guid deviceId, CancellationToken ct = default)
     {
+        // Checked before the status changes, so a stale session neither marks the device lost nor queues the lock.
+        await EnsureStepUpAsync(actor, ct);
         var now = clock.GetUtcNow();
         await using (var connection = await db.OpenAsync(ct))
         await using (var transaction = await connection.BeginTransactionAsync(ct))
@@ -173,6 +185,28 @@ public sealed class DeviceCommandService(
         DeviceCommandType.Retire => DeviceStatus.Retired,
         _ => null,
     };
+
+    /// <summary>Lock, wipe and retire (DESIGN.md: wipe/lock need a fresh WebAuthn assertion; retire decommissions).</summary>
+    public static bool NeedsStepUp(DeviceCommandType type) => type is DeviceCommandType.Lock || type.IsDestructive();
+
+    /// <summary>
+    /// A person must present their own signed-in principal with a fresh step-up; an actor with no person must be an
+    /// explicit <see cref="DeviceActor.System"/> one (the command line, the simulator), which the audit entry names.
+    /// </summary>
+    private async Task EnsureStepUpAsync(DeviceActor actor, CancellationToken ct)
+    {
+        if (actor.IsSystem)
+        {
+            return;
+        }
+
+        if (actor.User is not { } user || actor.PersonId is null || PortalClaims.PersonId(user) != actor.PersonId)
+        {
+            throw new StepUpRequiredException();
+        }
+
+        await stepUp.EnsureFreshAsync(user, ct);
+    }
 
     private static async Task<DeviceRow> ReadScopedAsync(
         DbConnection connection, DbTransaction transaction, AccessScope scope, Guid deviceId, string what, CancellationToken ct)

@@ -22,6 +22,6 @@ public static class PortalUser
     {
         var scope = services.GetService<IAccessScopeProvider>() is { } provider ? await provider.GetAsync(user, ct) : AccessScope.Nobody;
         var name = user.FindFirstValue(ClaimTypes.Name) ?? user.Identity?.Name ?? "unknown person";
-        return (scope, new DeviceActor(scope.PersonId, name));
+        return (scope, new DeviceActor(scope.PersonId, name, User: user));
     }
 }

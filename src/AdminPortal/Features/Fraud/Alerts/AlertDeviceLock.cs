@@ -45,7 +45,7 @@ public sealed class AlertDeviceLock(AlertQueue queue, DeviceCommandService comma
         await stepUp.EnsureFreshAsync(user, ct);
         try
         {
-            await commands.IssueAsync(scope, new DeviceActor(analyst.Id, analyst.Name), alert.DeviceId, DeviceCommandType.Lock, ct);
+            await commands.IssueAsync(scope, new DeviceActor(analyst.Id, analyst.Name, User: user), alert.DeviceId, DeviceCommandType.Lock, ct);
         }
         catch (DeviceActionDeniedException)
         {

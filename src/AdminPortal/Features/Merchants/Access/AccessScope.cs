@@ -26,15 +26,34 @@ public sealed class AccessScope
     public static readonly AccessScope Nobody = new(null, false, []);
 
     private readonly ILookup<Guid, MerchantRole> _roles;
+    private readonly AccessScope? _whole;
 
     public AccessScope(Guid? personId, bool isPlatformAdmin, IReadOnlyList<MerchantGrant> grants, string? personName = null)
+        : this(personId, isPlatformAdmin, grants, personName, focus: null, whole: null)
+    {
+    }
+
+    private AccessScope(Guid? personId, bool isPlatformAdmin, IReadOnlyList<MerchantGrant> grants, string? personName, Guid? focus, AccessScope? whole)
     {
         PersonId = personId;
         PersonName = personName;
         IsPlatformAdmin = isPlatformAdmin;
         Grants = grants;
+        FocusedMerchantId = focus;
+        _whole = whole;
         _roles = grants.ToLookup(g => g.MerchantId, g => g.Role);
     }
+
+    /// <summary>
+    /// The merchant the person chose in the app bar's merchant switcher; null when they look at every merchant of
+    /// their scope. A focused scope sees only that merchant, even for a platform admin (who keeps the admin rights).
+    /// </summary>
+    public Guid? FocusedMerchantId { get; }
+
+    /// <summary>
+    /// The scope before the merchant choice: only the merchant switcher reads it, to offer the other merchants.
+    /// </summary>
+    public AccessScope Whole => _whole ?? this;
 
     public Guid? PersonId { get; }
 
@@ -46,17 +65,35 @@ public sealed class AccessScope
     public IReadOnlyList<MerchantGrant> Grants { get; }
 
     /// <summary>The merchants this person may read; null means every merchant (platform admin).</summary>
-    public IReadOnlyCollection<Guid>? MerchantIds => IsPlatformAdmin ? null : _roles.Select(g => g.Key).ToList();
+    public IReadOnlyCollection<Guid>? MerchantIds =>
+        FocusedMerchantId is { } focus ? [focus] : IsPlatformAdmin ? null : _roles.Select(g => g.Key).ToList();
 
-    public bool CanSee(Guid merchantId) => IsPlatformAdmin || _roles.Contains(merchantId);
+    public bool CanSee(Guid merchantId) =>
+        FocusedMerchantId is { } focus ? merchantId == focus : IsPlatformAdmin || _roles.Contains(merchantId);
 
     /// <summary>True when the person holds one of <paramref name="roles"/> in the merchant (platform admins hold all).</summary>
     public bool Has(Guid merchantId, params MerchantRole[] roles) =>
-        IsPlatformAdmin || _roles[merchantId].Any(roles.Contains);
+        CanSee(merchantId) && (IsPlatformAdmin || _roles[merchantId].Any(roles.Contains));
 
     /// <summary>Merchants where the person holds one of <paramref name="roles"/>; null means every merchant.</summary>
     public IReadOnlyCollection<Guid>? MerchantsWith(params MerchantRole[] roles) =>
-        IsPlatformAdmin ? null : Grants.Where(g => roles.Contains(g.Role)).Select(g => g.MerchantId).Distinct().ToList();
+        FocusedMerchantId is { } focus ? (Has(focus, roles) ? [focus] : [])
+        : IsPlatformAdmin ? null : Grants.Where(g => roles.Contains(g.Role)).Select(g => g.MerchantId).Distinct().ToList();
+
+    /// <summary>
+    /// This scope narrowed to one merchant (the app bar's choice). Never widens: a merchant outside the scope is
+    /// ignored and the scope is returned unchanged.
+    /// </summary>
+    public AccessScope FocusOn(Guid merchantId)
+    {
+        var whole = Whole;
+        if (!whole.CanSee(merchantId))
+        {
+            return whole;
+        }
+
+        return new AccessScope(PersonId, IsPlatformAdmin, whole.Grants.Where(g => g.MerchantId == merchantId).ToList(), PersonName, merchantId, whole);
+    }
 
     public static AccessScope PlatformAdmin(Guid personId, string? name = null) => new(personId, true, [], name);
 }

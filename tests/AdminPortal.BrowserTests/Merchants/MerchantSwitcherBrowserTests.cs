@@ -1,0 +1,47 @@
+using AdminPortal.BrowserTests.TestSupport;
+using AdminPortal.Features.Merchants.Access;
+using AdminPortal.Infrastructure.Database;
+using AdminPortal.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AdminPortal.BrowserTests.Merchants;
+
+[Collection(BrowserCollection.Name)]
+public sealed class MerchantSwitcherBrowserTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task A_person_with_two_merchants_switches_in_the_app_bar_and_the_browser_remembers_the_choice()
+    {
+        await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
+        var (bakery, _) = await portal.CreateMerchantAsync("Corner Bakery", "MB-SWITCH-1");
+        var (books, _) = await portal.CreateMerchantAsync("River Books", "MB-SWITCH-2");
+        await portal.CreateMerchantAsync("Foreign Shop", "MB-SWITCH-3");
+        var olive = await portal.CreatePersonAsync("olive@bakery.example", displayName: "Olive Owner");
+        await portal.GrantRoleAsync(bakery.Id, olive.Id, MerchantRole.Owner);
+        await portal.GrantRoleAsync(books.Id, olive.Id, MerchantRole.ComplianceOfficer);
+        await using var session = await browser.NewSessionAsync(portal.BaseAddress);
+        await session.SignInAsync(portal, olive);
+        var page = session.Page;
+
+        await page.GotoAsync("/merchants");
+        await session.WaitForCircuitAsync();
+        var table = page.Locator(".page-content");
+        await Expect(table).ToContainTextAsync("Corner Bakery");
+        await Expect(table).ToContainTextAsync("River Books");
+
+        await page.GetByTestId("merchant-switcher").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "River Books · compliance officer" }).ClickAsync();
+
+        // The open page is rebuilt for the chosen merchant only.
+        await Expect(table).Not.ToContainTextAsync("Corner Bakery");
+        await Expect(table).ToContainTextAsync("River Books");
+
+        // A new circuit (reload) restores the choice from this browser's storage.
+        await page.ReloadAsync();
+        await session.WaitForCircuitAsync();
+        await Expect(page.GetByTestId("merchant-switcher").Locator("input")).ToHaveValueAsync("River Books");
+        await Expect(table).Not.ToContainTextAsync("Corner Bakery");
+        await Expect(table).ToContainTextAsync("River Books");
+    }
+}
