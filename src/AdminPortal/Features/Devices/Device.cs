@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using AdminPortal.Features.Audit;
+
 namespace AdminPortal.Features.Devices;
 
 /// <summary>Life cycle of a terminal: pending (pre-registered) → active → locked / lost-or-stolen / retired / wiped.</summary>
@@ -124,6 +126,21 @@ public sealed record DeviceActor(Guid? PersonId, string Name, string? IpAddress 
     public bool IsSystem { get; private init; }
 
     public static DeviceActor System(string name) => new(null, name) { IsSystem = true };
+
+    /// <summary>The audit entry of this actor's action on one device: the fields every device action records.</summary>
+    public AuditEvent AuditOf(Guid merchantId, Guid deviceId, string action, string summary) => new()
+    {
+        Category = "devices",
+        Action = action,
+        Summary = summary,
+        ActorId = PersonId,
+        ActorName = Name,
+        MerchantId = merchantId,
+        TargetType = "device",
+        TargetId = deviceId.ToString(),
+        IpAddress = IpAddress,
+        UserAgent = UserAgent,
+    };
 }
 
 /// <summary>A device id the caller may not see, or that does not exist: both answer "not found".</summary>

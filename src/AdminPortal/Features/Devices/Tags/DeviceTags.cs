@@ -167,19 +167,8 @@ public sealed class DeviceTagService(IDbConnectionFactory db, IAuditLog audit, T
         return device;
     }
 
-    private static AuditEvent Event(DeviceActor actor, DeviceRow device, string action, string summary) => new()
-    {
-        Category = "devices",
-        Action = action,
-        Summary = summary,
-        ActorId = actor.PersonId,
-        ActorName = actor.Name,
-        MerchantId = device.MerchantId,
-        TargetType = "device",
-        TargetId = device.Id.ToString(),
-        IpAddress = actor.IpAddress,
-        UserAgent = actor.UserAgent,
-    };
+    private static AuditEvent Event(DeviceActor actor, DeviceRow device, string action, string summary) =>
+        actor.AuditOf(device.MerchantId, device.Id, action, summary);
 
     private sealed class TagRow
     {
