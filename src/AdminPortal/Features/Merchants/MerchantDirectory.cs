@@ -144,12 +144,6 @@ public sealed class MerchantDirectory(IDbConnectionFactory db, TimeProvider cloc
     private (string Filter, DynamicParameters Parameters) ScopeFilter(AccessScope scope, string column)
     {
         var parameters = new DynamicParameters();
-        if (scope.MerchantIds is not { } ids)
-        {
-            return ("1 = 1", parameters);
-        }
-
-        parameters.Add("scopeMerchantIds", ids.ToArray());
-        return (ids.Count == 0 ? "1 = 0" : db.Dialect.AnyOf(column, "scopeMerchantIds"), parameters);
+        return (ScopeSql.Filter(scope, db.Dialect, parameters, column), parameters);
     }
 }

@@ -197,11 +197,7 @@ public sealed class AlertQueue(IDbConnectionFactory db, IAuditLog audit, IFraudA
     {
         var where = new List<string>();
         var parameters = new DynamicParameters();
-        if (scope.MerchantIds is { } merchantIds)
-        {
-            where.Add(merchantIds.Count == 0 ? "1 = 0" : db.Dialect.AnyOf("merchant_id", "scopeMerchants"));
-            parameters.Add("scopeMerchants", merchantIds.ToArray());
-        }
+        where.Add(ScopeSql.Filter(scope, db.Dialect, parameters));
 
         if (query.MerchantId is { } merchantId)
         {
