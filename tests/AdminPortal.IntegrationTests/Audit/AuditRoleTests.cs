@@ -35,7 +35,7 @@ public sealed class AuditRoleTests
             await new DatabaseMigrator(connections, Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = asPortal }),
                 NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
 
-            var log = new AuditLog(connections, TimeProvider.System);
+            var log = new AuditLog(connections, TimeProvider.System, new AuditChainKeys(AuditChainKeys.NewKey()));
             await log.RecordAsync(new AuditEvent { Category = "devices", Action = "device.locked", Summary = "Locked terminal SN-0001" });
             await log.RecordAsync(new AuditEvent { Category = "devices", Action = "device.unlocked", Summary = "Unlocked terminal SN-0001" });
             Assert.True((await log.VerifyAsync()).Intact);

@@ -19,7 +19,7 @@ internal sealed class ComplianceTestBed : IAsyncDisposable
     {
         Database = database;
         Connections = connections;
-        Audit = new AuditLog(connections, TimeProvider.System);
+        Audit = new AuditLog(connections, TimeProvider.System, new AuditChainKeys(AuditChainKeys.NewKey()));
         Merchants = new MerchantDirectory(connections, TimeProvider.System);
         Assessments = new AssessmentStore(connections, Audit, TimeProvider.System, SaqCatalogue.Default);
         Awareness = new AwarenessStore(connections, Audit, TimeProvider.System);

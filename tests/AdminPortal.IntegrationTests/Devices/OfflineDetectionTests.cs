@@ -27,7 +27,7 @@ public sealed class OfflineDetectionTests
         var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
         var options = Options.Create(new DeviceOptions { CheckInIntervalSeconds = 60 });
         var live = new InProcessLiveUpdates(NullLogger<InProcessLiveUpdates>.Instance);
-        var audit = new AdminPortal.Features.Audit.AuditLog(connections, clock);
+        var audit = new AdminPortal.Features.Audit.AuditLog(connections, clock, new AdminPortal.Features.Audit.AuditChainKeys(AdminPortal.Features.Audit.AuditChainKeys.NewKey()));
         var merchants = new MerchantDirectory(connections, clock);
         var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
         var code = (await new EnrollmentCodes(connections, merchants, audit, clock, options)
@@ -90,7 +90,7 @@ public sealed class OfflineDetectionTests
         var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
         var options = Options.Create(new DeviceOptions { CommandLifetimeHours = 1 });
         var live = new InProcessLiveUpdates(NullLogger<InProcessLiveUpdates>.Instance);
-        var audit = new AdminPortal.Features.Audit.AuditLog(connections, clock);
+        var audit = new AdminPortal.Features.Audit.AuditLog(connections, clock, new AdminPortal.Features.Audit.AuditChainKeys(AdminPortal.Features.Audit.AuditChainKeys.NewKey()));
         var merchants = new MerchantDirectory(connections, clock);
         var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
         var code = (await new EnrollmentCodes(connections, merchants, audit, clock, options)

@@ -19,7 +19,7 @@ internal sealed class PatchingTestBed : IAsyncDisposable
         Connections = connections;
         Bakery = bakery;
         Coffee = coffee;
-        Audit = new AuditLog(connections, Clock);
+        Audit = new AuditLog(connections, Clock, new AuditChainKeys(AuditChainKeys.NewKey()));
         Queries = new PatchPolicyQueries(connections);
         Lifecycle = new PatchPolicyLifecycle(connections, Queries, Audit, StepUp, Clock);
         Ledger = new PatchInstallLedger(connections, Clock);

@@ -48,6 +48,9 @@ public sealed class AuditRecord
     public string? UserAgent { get; init; }
     public required string PrevHash { get; init; }
     public required string Hash { get; init; }
+
+    /// <summary>The audit chain key that sealed the entry (<see cref="AuditChainKeys.IdOf"/>); null for entries written before the key existed.</summary>
+    public string? KeyId { get; init; }
 }
 
 /// <summary>Which rows a reader asks for. <see cref="MerchantIds"/> null means every merchant (platform staff only).</summary>
@@ -65,8 +68,14 @@ public sealed record AuditQuery
 
 public sealed record AuditPage(IReadOnlyList<AuditRecord> Rows, long Total);
 
-/// <summary>Result of walking the chain: where it first breaks, if anywhere.</summary>
-public sealed record AuditVerification(long RowsChecked, long? FirstBrokenSeq, string? Problem)
+/// <summary>
+/// Result of walking the chain: where it first breaks, if anywhere. <see cref="UnsealedRows"/> entries were written before the
+/// audit chain key existed (verified by plain hash, anchored by the first sealed entry after them).
+/// </summary>
+public sealed record AuditVerification(long RowsChecked, long? FirstBrokenSeq, string? Problem, long UnsealedRows = 0)
 {
     public bool Intact => FirstBrokenSeq is null;
+
+    /// <summary>The chain ends in unsealed entries: nothing sealed follows them yet, so an entry added there could not be told apart.</summary>
+    public bool UnsealedTail { get; init; }
 }

@@ -22,7 +22,7 @@ public static class AuditReader
 
 /// <summary>
 /// <c>GET /audit/export.csv?category=&amp;text=&amp;from=yyyy-MM-dd&amp;to=yyyy-MM-dd</c>: the audit entries the page shows
-/// with the same filters, newest first, with their chain hashes so an auditor can re-verify the export.
+/// with the same filters, newest first, with their chain hashes and the id of the audit key that sealed each (checking a seal needs that key).
 /// </summary>
 public static class AuditExportEndpoint
 {
@@ -63,7 +63,7 @@ public static class AuditExportEndpoint
             // A summary such as "=HYPERLINK(...)" is written as text, never run by a spreadsheet.
             InjectionOptions = InjectionOptions.Escape,
         });
-        foreach (var header in new[] { "seq", "occurredAt", "category", "action", "outcome", "actor", "actorId", "merchantId", "targetType", "targetId", "summary", "ipAddress", "prevHash", "hash" })
+        foreach (var header in new[] { "seq", "occurredAt", "category", "action", "outcome", "actor", "actorId", "merchantId", "targetType", "targetId", "summary", "ipAddress", "prevHash", "hash", "keyId" })
         {
             csv.WriteField(header);
         }
@@ -85,6 +85,7 @@ public static class AuditExportEndpoint
             csv.WriteField(row.IpAddress);
             csv.WriteField(row.PrevHash);
             csv.WriteField(row.Hash);
+            csv.WriteField(row.KeyId);
             await csv.NextRecordAsync();
         }
     }
