@@ -60,6 +60,20 @@ public sealed class AuditChainKeysTests : IDisposable
     }
 
     [Fact]
+    public void A_key_file_that_cannot_be_created_stops_the_start_with_a_message_naming_the_settings()
+    {
+        Directory.CreateDirectory(_root);
+        var notAFolder = Path.Combine(_root, "not-a-folder");
+        File.WriteAllText(notAFolder, "a file where the key's folder would go");
+
+        var refused = Assert.Throws<InvalidOperationException>(() =>
+            AuditChainKeys.Load(Settings(("Audit:ChainKeyPath", Path.Combine(notAFolder, "audit-chain.key"))), Environment, NullLogger.Instance));
+
+        Assert.Contains("Audit:ChainKey", refused.Message);
+        Assert.Contains(notAFolder, refused.Message);
+    }
+
+    [Fact]
     public void The_key_id_reveals_nothing_of_the_key_and_tells_keys_apart()
     {
         var key = AuditChainKeys.NewKey();

@@ -77,9 +77,18 @@ public sealed class AuditChainKeys
             : Path.Combine("keys", "audit-chain.key"), environment.ContentRootPath);
         if (!File.Exists(path))
         {
-            CreateKeyFile(path);
+            try
+            {
+                CreateKeyFile(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidOperationException(
+                    $"Could not create the audit chain key file {path} ({ex.Message}). Set Audit:ChainKey, or Audit:ChainKeyPath to a writable place.", ex);
+            }
+
             logger.LogWarning(
-                "Created the audit chain key {Path}. Back it up with the database: entries it sealed cannot be verified without it. " +
+                "Created the audit chain key {Path}. Back it up, apart from the database backups: entries it sealed cannot be verified without it. " +
                 "Several portal instances must share one key (Audit:ChainKey).", path);
         }
         else if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
