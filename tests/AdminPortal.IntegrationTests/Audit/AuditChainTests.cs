@@ -258,6 +258,31 @@ public sealed class AuditChainTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_portal_starting_on_a_log_of_unsealed_entries_anchors_them_with_a_sealed_entry(DatabaseProvider provider)
+    {
+        await using var first = await PortalHost.StartAsync(provider);
+        var connections = first.GetService<IDbConnectionFactory>();
+        // Entries as a portal from before sealing wrote them.
+        var previous = new AuditRecord { Category = "-", Action = "-", Summary = "-", PrevHash = "", Hash = AuditHash.Genesis };
+        for (var n = 0; n < 2; n++)
+        {
+            previous = await AppendForgedAsync(connections, previous, Event(n), (id, at, e) => (AuditHash.ComputeUnkeyed(previous.Hash, id, at, e), null));
+        }
+
+        await using var upgraded = PortalHost.StartAnotherInstance(first);
+
+        var audit = upgraded.GetService<IAuditLog>();
+        var verification = await audit.VerifyAsync();
+        Assert.True(verification.Intact, verification.Problem);
+        Assert.Equal(3, verification.RowsChecked);
+        Assert.Equal(2, verification.UnsealedRows);
+        Assert.False(verification.UnsealedTail);
+        var anchor = (await audit.SearchAsync(new AuditQuery { Take = 1 })).Rows.Single();
+        Assert.Equal("audit.chain-sealed", anchor.Action);
+        Assert.Equal(upgraded.GetService<AuditChainKeys>().CurrentId, anchor.KeyId);
+    }
+
+    [Theory, BothDatabases]
     public async Task After_a_key_rotation_entries_sealed_by_the_retired_key_verify_only_while_it_is_configured(DatabaseProvider provider)
     {
         var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
