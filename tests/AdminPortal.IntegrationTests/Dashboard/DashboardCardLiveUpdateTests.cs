@@ -77,6 +77,11 @@ public sealed class DashboardCardLiveUpdateTests : IAsyncLifetime
 
         card.WaitForAssertion(() => Assert.Equal("1", card.Find("[data-testid=devices-offline]").TextContent), Delivery);
         Assert.Equal("0", card.Find("[data-testid=devices-online]").TextContent);
+
+        // A change right behind the first, inside the card's refresh interval, still reaches the card.
+        var second = await bed.TerminalAsync("SN-LIVE-3");
+        bed.Portal.GetService<ILiveUpdates>().Publish(bed.Home.Id, new DeviceChanged(bed.Home.Id, second, DeviceChange.Enrolled));
+        card.WaitForAssertion(() => Assert.Equal("2", card.Find("[data-testid=devices-offline]").TextContent), Delivery);
     }
 
     /// <summary>The card's services are the running portal's; the signed-in person is <paramref name="person"/>.</summary>
