@@ -268,7 +268,7 @@ public static class CircuitMemoryBench
 
                 await Task.Delay(500);
                 var file = Path.Combine(directory, $"{name}-{theme}.png");
-                await page.ScreenshotAsync(new PageScreenshotOptions { Path = file });
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
                 Console.WriteLine($"  screenshot {file}");
             }
         }
