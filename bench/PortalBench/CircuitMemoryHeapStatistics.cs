@@ -40,7 +40,7 @@ public static partial class HeapStatistics
         }
     }
 
-    public static void PrintGrowth(Dictionary<string, (long Count, long Bytes)> before, Dictionary<string, (long Count, long Bytes)> after, int circuits, int top = 60)
+    public static void PrintGrowth(Dictionary<string, (long Count, long Bytes)> before, Dictionary<string, (long Count, long Bytes)> after, int circuits, int top = 150)
     {
         var growth = after
             .Select(t => (Name: t.Key, Count: t.Value.Count - before.GetValueOrDefault(t.Key).Count, Bytes: t.Value.Bytes - before.GetValueOrDefault(t.Key).Bytes))
@@ -51,6 +51,13 @@ public static partial class HeapStatistics
         {
             Console.WriteLine($"  {bytes / (double)circuits,9:0} B {count / (double)circuits,7:0.0} objects  {name}");
         }
+
+        // Every type, for looking up the small ones (a component instance is a few hundred bytes; its cost is in the
+        // render-tree buffers above).
+        var all = Path.Combine(Path.GetTempPath(), $"circuits-heap-growth-{DateTime.UtcNow:HHmmss}.txt");
+        File.WriteAllLines(all, growth.Where(t => t.Count != 0 || t.Bytes != 0)
+            .Select(t => $"{t.Bytes / (double)circuits,9:0} B {t.Count / (double)circuits,7:0.0} objects  {t.Name}"));
+        Console.WriteLine($"  all types: {all}");
     }
 
     private static async Task<string> RunAsync(string tool, params string[] arguments)
