@@ -36,7 +36,10 @@ public static partial class HeapStatistics
         }
         finally
         {
-            File.Delete(dump);
+            if (Environment.GetEnvironmentVariable("PORTALBENCH_KEEP_DUMPS") != "1")
+            {
+                File.Delete(dump);
+            }
         }
     }
 
