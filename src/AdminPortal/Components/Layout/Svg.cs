@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Rendering;
 
 namespace AdminPortal.Components.Layout;
 
@@ -7,17 +7,15 @@ namespace AdminPortal.Components.Layout;
 /// A MudBlazor icon (its SVG path data from <c>Icons.Material…</c>) as plain markup with MudIcon's own classes. The
 /// shell draws its icons this way rather than with a MudIcon component each: every component instance stays in the
 /// circuit for as long as the tab is open (its parameters, two render-tree buffers), and the shell is in every tab.
+/// Each icon's markup is made once per process and shared by all circuits: one render-tree frame per icon.
 /// </summary>
 public static class Svg
 {
-    public static RenderFragment Icon(string pathData, string size = "medium", string? extraClass = null) => builder =>
-    {
-        builder.OpenElement(0, "svg");
-        builder.AddAttribute(1, "class", extraClass is null ? $"mud-icon-root mud-svg-icon mud-icon-size-{size}" : $"mud-icon-root mud-svg-icon mud-icon-size-{size} {extraClass}");
-        builder.AddAttribute(2, "focusable", "false");
-        builder.AddAttribute(3, "viewBox", "0 0 24 24");
-        builder.AddAttribute(4, "aria-hidden", "true");
-        builder.AddMarkupContent(5, pathData);
-        builder.CloseElement();
-    };
+    // Keyed by the icon constants and fixed class names the code passes (never by user input), so it stays small.
+    private static readonly ConcurrentDictionary<(string PathData, string Size, string? ExtraClass), MarkupString> Markup = new();
+
+    public static MarkupString Icon(string pathData, string size = "medium", string? extraClass = null) =>
+        Markup.GetOrAdd((pathData, size, extraClass), key => new MarkupString(
+            $"<svg class=\"mud-icon-root mud-svg-icon mud-icon-size-{key.Size}{(key.ExtraClass is null ? "" : " " + key.ExtraClass)}\" " +
+            $"focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">{key.PathData}</svg>"));
 }
