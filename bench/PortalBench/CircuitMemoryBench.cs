@@ -6,14 +6,19 @@ using Microsoft.Playwright;
 namespace PortalBench;
 
 /// <summary>
-/// <c>circuits [--pages 200] [--first 50] [--portal-path fraud] [--portal-wait TESTID|none] [--no-demo-data] [--db sqlite|postgres]</c>:
+/// <c>circuits [--pages 200] [--first 50] [--portal-path fraud] [--portal-wait TESTID|none] [--no-demo-data] [--db sqlite|postgres] [--heap-stat] [--portal-only]</c>:
 /// server memory per live Blazor circuit, a signed-in portal page (the fraud queue unless <c>--portal-path</c> names
 /// another, e.g. <c>not-found</c> for the bare shell; <c>--no-demo-data</c> for an empty queue) against a stock
 /// <c>dotnet new blazor</c> counter page, in one run. Each app runs as its own process with
 /// the GcProbe startup hook, which reports the managed heap after a full collection and the working set.
+/// <c>--heap-stat</c> also takes a heap dump (dotnet-dump, a global tool) at both points and prints which types grew
+/// per circuit; <c>--portal-only</c> skips the stock page (for such diagnostics; nothing is recorded then).
 /// </summary>
 public static class CircuitMemoryBench
 {
+    // Ports of the memory helper's range, so a run does not collide with the portal or other benches on this machine.
+    private const int PortalPort = 5189, PortalProbePort = 5198, StockPort = 5197, StockProbePort = 5199;
+
     private const string Heading = "## Blazor Server memory per live circuit";
 
     private const string Introduction =
@@ -36,6 +41,8 @@ public static class CircuitMemoryBench
         var pages = options.Int("pages", 200);
         var first = options.Int("first", 50);
         var portalPath = options.Get("portal-path", "fraud").TrimStart('/');
+        var heapStat = options.Flag("heap-stat");
+        var portalOnly = options.Flag("portal-only");
         // The queue shows its rows only once the interactive render loaded them; other pages need no marker beyond the
         // circuit's WebSocket, which every page waits for.
         var portalWait = options.Get("portal-wait", portalPath == "fraud" && !options.Flag("no-demo-data") ? "alert-link" : "none");
@@ -61,32 +68,35 @@ public static class CircuitMemoryBench
         var loadBefore = Report.LoadAverage();
 
         // The stock page first, in its own process.
-        Measurement stock;
-        using (var stockApp = StartStock(stockAssembly, stockDirectory, probe, port: 5186, probePort: 5196))
+        Measurement stock = new(double.NaN, double.NaN, 0, 0);
+        if (!portalOnly)
         {
-            await WaitForAsync("http://localhost:5186/");
-            stock = await MeasureAsync(browser, "http://localhost:5186/", null, pages, first, 5196, async page =>
+            using (var stockApp = StartStock(stockAssembly, stockDirectory, probe, port: StockPort, probePort: StockProbePort))
             {
-                await page.GotoAsync("counter");
-                var button = page.GetByRole(AriaRole.Button, new() { Name = "Click me" });
-                // Before the circuit is up the click does nothing: click until the count moves.
-                for (var attempt = 0; attempt < 100; attempt++)
+                await WaitForAsync($"http://localhost:{StockPort}/");
+                stock = await MeasureAsync(browser, $"http://localhost:{StockPort}/", null, pages, first, StockProbePort, heapStat ? stockApp.Id : null, async page =>
                 {
-                    await button.ClickAsync();
-                    if (await page.GetByText("Current count: 1").CountAsync() > 0 || await page.GetByText("Current count: 2").CountAsync() > 0)
+                    await page.GotoAsync("counter");
+                    var button = page.GetByRole(AriaRole.Button, new() { Name = "Click me" });
+                    // Before the circuit is up the click does nothing: click until the count moves.
+                    for (var attempt = 0; attempt < 100; attempt++)
                     {
-                        return;
+                        await button.ClickAsync();
+                        if (await page.GetByText("Current count: 1").CountAsync() > 0 || await page.GetByText("Current count: 2").CountAsync() > 0)
+                        {
+                            return;
+                        }
+
+                        await Task.Delay(100);
                     }
 
-                    await Task.Delay(100);
-                }
+                    throw new TimeoutException("The counter page never became interactive.");
+                });
+                stockApp.Kill(entireProcessTree: true);
+            }
 
-                throw new TimeoutException("The counter page never became interactive.");
-            });
-            stockApp.Kill(entireProcessTree: true);
+            Console.WriteLine($"stock counter page: {stock}");
         }
-
-        Console.WriteLine($"stock counter page: {stock}");
 
         // Then the portal's fraud queue, signed in, over a fresh database with the demo data.
         await using var database = await BenchDatabase.CreateAsync(options.Get("db", "sqlite"), "circuits", options.Get("postgres"));
@@ -102,10 +112,15 @@ public static class CircuitMemoryBench
         }
 
         Measurement portalFigures;
-        await using (var portal = await PortalProcess.StartAsync(database, 5184, environment: "Development", host: "localhost",
-                         variables: ["DOTNET_STARTUP_HOOKS=" + probe, "GCPROBE_PORT=5194", .. options.PortalEnvironment]))
+        await using (var portal = await PortalProcess.StartAsync(database, PortalPort, environment: "Development", host: "localhost",
+                         variables: ["DOTNET_STARTUP_HOOKS=" + probe, $"GCPROBE_PORT={PortalProbePort}", .. options.PortalEnvironment]))
         {
-            portalFigures = await MeasureAsync(browser, portal.BaseUrl + "/", token, pages, first, 5194, async page =>
+            if (options.Get("screenshots") is { } screenshots)
+            {
+                await ScreenshotsAsync(browser, portal.BaseUrl + "/", token, screenshots);
+            }
+
+            portalFigures = await MeasureAsync(browser, portal.BaseUrl + "/", token, pages, first, PortalProbePort, heapStat ? portal.ProcessId : null, async page =>
             {
                 // The first render batches arrive after the handshake: the circuit and its components exist by then.
                 // Frames are counted from the moment the socket opens, so none is missed.
@@ -139,9 +154,12 @@ public static class CircuitMemoryBench
             : $"portal /{portalPath}{(options.Flag("no-demo-data") ? " (no demo data)" : "")}, signed in";
         Console.WriteLine($"{portalName}: {portalFigures}");
         var ratio = portalFigures.ManagedPerCircuit / stock.ManagedPerCircuit;
-        Console.WriteLine($"portal / stock, managed heap per circuit: {ratio:0.00}× (target ≤ 1.5×)");
+        if (!portalOnly)
+        {
+            Console.WriteLine($"portal / stock, managed heap per circuit: {ratio:0.00}× (target ≤ 1.5×)");
+        }
 
-        if (!options.Flag("no-record"))
+        if (!options.Flag("no-record") && !portalOnly)
         {
             var (date, machine, command, loadAfter) = (Report.Now(), Report.Machine(), $"`{Report.Command(args)}`", Report.LoadAverage());
             foreach (var (name, m) in new[] { ("stock `dotnet new blazor` counter page", stock), (portalName, portalFigures) })
@@ -165,10 +183,11 @@ public static class CircuitMemoryBench
     }
 
     private static async Task<Measurement> MeasureAsync(IBrowser browser, string baseUrl, string? sessionToken, int pages, int first, int probePort,
-        Func<IPage, Task> openInteractive)
+        int? dumpProcessId, Func<IPage, Task> openInteractive)
     {
         var contexts = new List<IBrowserContext>();
         (long Managed, long WorkingSet) atFirst = default;
+        Dictionary<string, (long Count, long Bytes)>? heapAtFirst = null;
         var clock = Stopwatch.StartNew();
         for (var opened = 0; opened < pages;)
         {
@@ -192,6 +211,10 @@ public static class CircuitMemoryBench
                 if (opened == first)
                 {
                     atFirst = await ProbeAsync(probePort);
+                    if (dumpProcessId is { } id)
+                    {
+                        heapAtFirst = await HeapStatistics.TakeAsync(id);
+                    }
                 }
             }
 
@@ -199,6 +222,11 @@ public static class CircuitMemoryBench
         }
 
         var atAll = await ProbeAsync(probePort);
+        if (dumpProcessId is { } dumped && heapAtFirst is not null)
+        {
+            HeapStatistics.PrintGrowth(heapAtFirst, await HeapStatistics.TakeAsync(dumped), pages - first);
+        }
+
         foreach (var context in contexts)
         {
             await context.CloseAsync();
@@ -207,6 +235,43 @@ public static class CircuitMemoryBench
         var circuits = pages - first;
         return new Measurement((atAll.Managed - atFirst.Managed) / (double)circuits, (atAll.WorkingSet - atFirst.WorkingSet) / (double)circuits,
             atFirst.Managed, atAll.Managed);
+    }
+
+    /// <summary>
+    /// <c>--screenshots DIR</c>: the dashboard and the fraud queue, light and dark, at 1400×900, to look at after a
+    /// change to the shell or the queue (the memory figures mean nothing if the pages no longer look right).
+    /// </summary>
+    private static async Task ScreenshotsAsync(IBrowser browser, string baseUrl, string sessionToken, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl, ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+        });
+        await context.AddCookiesAsync([new Microsoft.Playwright.Cookie
+        {
+            Name = SessionCookie.Name, Value = sessionToken, Domain = new Uri(baseUrl).Host, Path = "/", HttpOnly = true, SameSite = SameSiteAttribute.Strict,
+        }]);
+        var page = await context.NewPageAsync();
+        foreach (var theme in new[] { "light", "dark" })
+        {
+            foreach (var (path, name) in new[] { ("", "dashboard"), ("fraud", "fraud-queue") })
+            {
+                await page.GotoAsync(path);
+                await page.EvaluateAsync($"localStorage.setItem('portal-theme', '{theme}')");
+                await page.ReloadAsync();
+                await page.WaitForFunctionAsync("() => document.documentElement.dataset.interactive === 'true'");
+                if (path == "fraud")
+                {
+                    await page.GetByTestId("alert-link").Or(page.GetByTestId("queue-empty")).First.WaitForAsync();
+                }
+
+                await Task.Delay(500);
+                var file = Path.Combine(directory, $"{name}-{theme}.png");
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+                Console.WriteLine($"  screenshot {file}");
+            }
+        }
     }
 
     private static async Task<(long Managed, long WorkingSet)> ProbeAsync(int port)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using AdminPortal.BrowserTests.TestSupport;
 using AdminPortal.Features.Devices;
 using AdminPortal.Features.Devices.Api;
@@ -56,6 +57,60 @@ public sealed class FraudQueueBrowserTests(BrowserFixture browser)
         await page.GetByLabel("Reason (required)").FillAsync("Six uses of one card in six minutes at night");
         await page.GetByTestId("decision-submit").ClickAsync();
         await Expect(page.GetByText("Lock queued: the terminal locks at its next check-in.")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_queue_filters_found_by_their_labels_narrow_it_and_its_pager_moves_through_it_from_the_keyboard()
+    {
+        await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
+        var (merchant, storeId) = await portal.CreateMerchantAsync("Corner Deli", "MB-FRAUD-2");
+        using var terminal = await EnrollTerminalAsync(portal, merchant.Id, storeId);
+        // Twelve bursts, two hours apart (further apart than the alert join window): each a card used six times in six
+        // minutes, so card velocity opens twelve alerts.
+        var start = DateTimeOffset.UtcNow.AddHours(-24);
+        var events = Enumerable.Range(0, 12).SelectMany(card => Enumerable.Range(0, 6).Select(i => new
+        {
+            eventId = $"deli-{card}-{i}", occurredAt = start.AddHours(2 * card).AddMinutes(i), type = "sale", amountMinor = 990L, currency = "GBP",
+            cardToken = $"tok_deli_{card}", bin = "411111", last4 = $"{card:0000}", entryMode = "contactless", result = "approved", responseCode = "00",
+        })).ToArray();
+        Assert.Equal(HttpStatusCode.Accepted, (await terminal.PostAsJsonAsync("/api/v1/transactions", new { events })).StatusCode);
+        var analyst = await portal.CreatePersonAsync("analyst@deli.example");
+        await portal.GrantRoleAsync(merchant.Id, analyst.Id, MerchantRole.Owner);
+        await using var session = await browser.NewSessionAsync(portal.BaseAddress, withAuthenticator: false);
+        await session.SignInAsync(portal, analyst);
+
+        var page = session.Page;
+        await page.GotoAsync("/fraud");
+        await session.WaitForCircuitAsync();
+        var rows = page.GetByTestId("alert-table").Locator("tbody tr").Filter(new() { Has = page.GetByTestId("alert-link") });
+        var range = page.Locator(".mud-table-page-number-information");
+        await Expect(range).ToHaveTextAsync(new Regex(@"^1-\d+ of (1[2-9]|[2-9]\d)$"));
+        var total = int.Parse((await range.TextContentAsync())!.Split(" of ")[1]);
+
+        // A status no alert has: the empty state; back to open alerts: the rows again.
+        var status = page.GetByLabel("Status");
+        await status.FocusAsync();
+        await status.SelectOptionAsync(new SelectOptionValue { Label = "Confirmed fraud" });
+        await Expect(page.GetByTestId("queue-empty")).ToBeVisibleAsync();
+        await Expect(rows).ToHaveCountAsync(0);
+        await status.SelectOptionAsync(new SelectOptionValue { Label = "Open" });
+        await Expect(rows).ToHaveCountAsync(Math.Min(25, total));
+
+        // Ten a page: the pager counts them and moves on from the keyboard.
+        await page.GetByLabel("Rows per page:").SelectOptionAsync("10");
+        await Expect(range).ToHaveTextAsync($"1-10 of {total}");
+        await Expect(rows).ToHaveCountAsync(10);
+        var firstOnPageOne = (await rows.First.GetByTestId("alert-link").TextContentAsync())!;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(range).ToHaveTextAsync($"11-{Math.Min(20, total)} of {total}");
+        await Expect(rows).ToHaveCountAsync(Math.Min(10, total - 10));
+        await Expect(rows.First.GetByTestId("alert-link")).Not.ToHaveTextAsync(firstOnPageOne);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Next page" })).ToBeDisabledAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "First page" }).ClickAsync();
+        await Expect(range).ToHaveTextAsync($"1-10 of {total}");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Previous page" })).ToBeDisabledAsync();
     }
 
     /// <summary>Enrolls a terminal through the device API and returns a client that sends its bearer secret.</summary>

@@ -25,4 +25,41 @@ public sealed class LayoutTests : PortalComponentTest
         layout.WaitForAssertion(() => themeSet.VerifyInvoke("portal.theme.set"));
         Assert.NotNull(layout.Find("[aria-label='Toggle dark theme']"));
     }
+
+    [Fact]
+    public void The_menu_button_closes_and_opens_the_navigation_drawer()
+    {
+        Context.JSInterop.Setup<string?>("portal.theme.get").SetResult("dark");
+        Context.JSInterop.Setup<bool>("portal.isNarrow").SetResult(false);
+        Context.Services.AddScoped<AdminPortal.Infrastructure.Shell.PageReload>();
+
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, b => b.AddContent(0, "page body")));
+        layout.WaitForAssertion(() => Assert.Equal(1, Context.JSInterop.Invocations.Count(i => i.Identifier == "portal.markInteractive")));
+        var toggle = layout.Find("button[aria-label='Toggle navigation']");
+
+        Assert.Equal("true", toggle.GetAttribute("aria-expanded"));
+        Assert.Contains("mud-drawer--open", layout.Find("aside#main-navigation").ClassName);
+        // The stored dark theme picks the toggle's icon and hint.
+        Assert.Equal("Switch to light theme", layout.Find("[data-testid=theme-toggle]").GetAttribute("title"));
+
+        toggle.Click();
+        layout.WaitForAssertion(() => Assert.Contains("mud-drawer--closed", layout.Find("aside#main-navigation").ClassName));
+        Assert.Equal("false", layout.Find("button[aria-label='Toggle navigation']").GetAttribute("aria-expanded"));
+        Assert.Contains("mud-drawer-close-responsive-md-left", layout.Find(".mud-layout").ClassName);
+
+        layout.Find("button[aria-label='Toggle navigation']").Click();
+        layout.WaitForAssertion(() => Assert.Contains("mud-drawer--open", layout.Find("aside#main-navigation").ClassName));
+    }
+
+    [Fact]
+    public void On_a_narrow_screen_the_drawer_starts_closed()
+    {
+        Context.JSInterop.Setup<string?>("portal.theme.get").SetResult("light");
+        Context.JSInterop.Setup<bool>("portal.isNarrow").SetResult(true);
+        Context.Services.AddScoped<AdminPortal.Infrastructure.Shell.PageReload>();
+
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, b => b.AddContent(0, "page body")));
+
+        layout.WaitForAssertion(() => Assert.Contains("mud-drawer--closed", layout.Find("aside#main-navigation").ClassName));
+    }
 }

@@ -2,6 +2,8 @@ using AdminPortal.Components.Layout;
 using AdminPortal.Infrastructure.Shell;
 using AdminPortal.Tests.TestSupport;
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AdminPortal.Tests.Shell;
 
@@ -36,5 +38,31 @@ public sealed class NavMenuTests : PortalComponentTest
 
         Assert.Equal("Administration", menu.Find("[data-testid=nav-group]").TextContent);
         Assert.Equal("people", menu.Find("a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void The_link_of_the_open_page_is_marked_current_and_the_mark_follows_navigation()
+    {
+        Context.Services.AddNavItem(new NavItem("Overview", "Dashboard", "", "", 0));
+        Context.Services.AddNavItem(new NavItem("Estate", "Merchants", "merchants", "", 10));
+        Context.Services.AddNavItem(new NavItem("Risk", "Fraud alerts", "fraud", "", 10));
+        Context.Services.AddNavItem(new NavItem("Risk", "Fraud rules", "fraud/rules", "", 11));
+        Authorization.SetAuthorized("owner@example.com");
+        var navigation = Context.Services.GetRequiredService<NavigationManager>();
+
+        var menu = Render<NavMenu>();
+        List<string> Current() => menu.FindAll("a[aria-current=page]").Select(a => a.TextContent.Trim()).ToList();
+
+        // The home link only on the home page; any other link on its page and the pages below it, not on a page that
+        // merely starts with the same letters.
+        Assert.Equal(["Dashboard"], Current());
+        navigation.NavigateTo("fraud/alerts/5f0c?tab=hits");
+        menu.WaitForAssertion(() => Assert.Equal(["Fraud alerts"], Current()));
+        navigation.NavigateTo("merchants");
+        menu.WaitForAssertion(() => Assert.Equal(["Merchants"], Current()));
+        navigation.NavigateTo("merchantsfoo");
+        menu.WaitForAssertion(() => Assert.Empty(Current()));
+        Assert.All(menu.FindAll("a"), a => Assert.Contains("mud-nav-link", a.ClassName));
+        Assert.DoesNotContain(menu.FindAll("a.active"), a => a.TextContent.Trim() == "Merchants");
     }
 }
