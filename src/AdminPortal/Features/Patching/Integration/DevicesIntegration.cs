@@ -50,9 +50,9 @@ internal sealed class CheckInPatchPolicy(IDeviceInventory inventory, PatchPolicy
 {
     public async Task<object?> GetEffectivePolicyAsync(DeviceCheckInNotice checkIn, CancellationToken cancellationToken)
     {
-        // Policies first: a merchant with none in force (the common case) is answered without reading the device, its
-        // tags and its store (three queries on every check-in before).
-        var inForce = await queries.ListInForceAsync(checkIn.MerchantId, cancellationToken);
+        // Policies first (kept in memory per merchant): a merchant with none in force, the common case, is answered
+        // without reading the device, its tags and its store (three queries on every check-in before).
+        var inForce = await queries.ListInForceForCheckInAsync(checkIn.MerchantId, cancellationToken);
         if (inForce.Count == 0)
         {
             return null;
