@@ -30,7 +30,7 @@ public sealed class CheckInBatchTests
         var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
         var codes = await new EnrollmentCodes(connections, merchants, audit, clock, options)
             .CreateAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, merchant.Id, store.Id, 2);
-        var enrollment = new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance);
+        var enrollment = new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance, new DeviceCredentials(connections, options, live));
         async Task<DeviceIdentity> EnrollAsync(string code, string serial)
         {
             var device = (await enrollment.EnrollAsync(new EnrollmentDetails(code, serial, "A920", "PAX", "A10", "F1", "1.0"), null, CancellationToken.None))!;

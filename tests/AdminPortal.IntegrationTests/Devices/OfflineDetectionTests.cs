@@ -32,7 +32,7 @@ public sealed class OfflineDetectionTests
         var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
         var code = (await new EnrollmentCodes(connections, merchants, audit, clock, options)
             .CreateAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, merchant.Id, store.Id, 1)).Single();
-        var device = (await new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance)
+        var device = (await new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance, new DeviceCredentials(connections, options, live))
             .EnrollAsync(new EnrollmentDetails(code.Code, "SN-1", "A920", "PAX", "A10", "F1", "1.0"), null, CancellationToken.None))!;
         var identity = new DeviceIdentity(merchant.Id, device.DeviceId, store.Id, "SN-1", DeviceStatus.Active, 60);
         var processor = new CheckInProcessor(connections, audit, options);
@@ -95,9 +95,9 @@ public sealed class OfflineDetectionTests
         var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
         var code = (await new EnrollmentCodes(connections, merchants, audit, clock, options)
             .CreateAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, merchant.Id, store.Id, 1)).Single();
-        var device = (await new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance)
+        var device = (await new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance, new DeviceCredentials(connections, options, live))
             .EnrollAsync(new EnrollmentDetails(code.Code, "SN-1", "A920", "PAX", "A10", "F1", "1.0"), null, CancellationToken.None))!;
-        var commands = new DeviceCommandService(connections, audit, live, clock, options, new UnusedStepUp());
+        var commands = new DeviceCommandService(connections, audit, live, clock, options, new UnusedStepUp(), new DeviceCredentials(connections, options, live));
         var id = await commands.IssueAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, device.DeviceId, DeviceCommandType.Reboot);
         var monitor = new DeviceHealthMonitor(connections, live, clock, options, NullLogger<DeviceHealthMonitor>.Instance);
 

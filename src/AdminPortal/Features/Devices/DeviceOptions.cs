@@ -40,5 +40,15 @@ public sealed class DeviceOptions
     /// </summary>
     public int IdempotencyKeyHours { get; set; } = 24;
 
+    /// <summary>
+    /// How long an authenticated device identity is kept in memory (0: never). Changes of status or credential are
+    /// forgotten at once, in this instance by the code that commits them and in others by their live-update message;
+    /// the lifetime only bounds what a lost message between instances could leave behind.
+    /// </summary>
+    public int IdentityCacheSeconds { get; set; } = 60;
+
+    /// <summary>Most device identities kept in memory (about 300 bytes each); beyond that, lookups go to the database.</summary>
+    public int IdentityCacheMaxEntries { get; set; } = 200_000;
+
     public TimeSpan OfflineAfter(int intervalSeconds) => TimeSpan.FromSeconds((double)intervalSeconds * MissedCheckInsBeforeOffline);
 }

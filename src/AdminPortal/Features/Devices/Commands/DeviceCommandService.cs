@@ -23,7 +23,8 @@ public enum AckResult
 /// acknowledge them. An acknowledgement applies once; a retry of the same one is answered as applied.
 /// </summary>
 public sealed class DeviceCommandService(
-    IDbConnectionFactory db, IAuditLog audit, ILiveUpdates live, TimeProvider clock, IOptions<DeviceOptions> options, IStepUp stepUp)
+    IDbConnectionFactory db, IAuditLog audit, ILiveUpdates live, TimeProvider clock, IOptions<DeviceOptions> options, IStepUp stepUp,
+    DeviceCredentials credentials)
 {
     private const string ReadDevice =
         "SELECT merchant_id AS MerchantId, id AS Id, serial_number AS SerialNumber, status AS Status FROM devices WHERE id = @deviceId";
@@ -121,6 +122,7 @@ public sealed class DeviceCommandService(
             await audit.RecordAsync(Event(actor, device, "device.reported-lost", $"Reported terminal {device.SerialNumber} lost or stolen"),
                 connection, transaction, ct);
             await transaction.CommitAsync(ct);
+            credentials.Forget(deviceId);
             live.Publish(device.MerchantId, new DeviceChanged(device.MerchantId, deviceId, DeviceChange.StatusChanged));
         }
 
@@ -171,6 +173,11 @@ public sealed class DeviceCommandService(
             TargetId = device.DeviceId.ToString(),
         }, connection, transaction, ct);
         await transaction.CommitAsync(ct);
+        if (change == DeviceChange.StatusChanged)
+        {
+            // The terminal's next request must see its new status (a retired one: 401), not a cached identity.
+            credentials.Forget(device.DeviceId);
+        }
 
         live.Publish(device.MerchantId, new DeviceChanged(device.MerchantId, device.DeviceId, change));
         return (AckResult.Applied, status);

@@ -21,7 +21,7 @@ public sealed record EnrolledDevice(Guid MerchantId, Guid DeviceId, string Devic
 /// </summary>
 public sealed class DeviceEnrollment(
     IDbConnectionFactory db, IAuditLog audit, ILiveUpdates live, TimeProvider clock, IOptions<DeviceOptions> options,
-    ILogger<DeviceEnrollment> logger)
+    ILogger<DeviceEnrollment> logger, DeviceCredentials credentials)
 {
     private const string FindCode =
         """
@@ -117,6 +117,8 @@ public sealed class DeviceEnrollment(
             await connection.ExecuteAsync(new CommandDefinition(
                 RotateSecret, new { secretHash, now, merchantId = code.MerchantId, deviceId = existing!.Id }, transaction, cancellationToken: ct));
             await transaction.CommitAsync(ct);
+            credentials.Forget(existing.Id);
+            live.Publish(code.MerchantId, new DeviceChanged(code.MerchantId, existing.Id, DeviceChange.Enrolled));
             return new EnrollAttempt.Done(new EnrolledDevice(code.MerchantId, existing.Id, secret, interval));
         }
 
@@ -141,7 +143,8 @@ public sealed class DeviceEnrollment(
         await connection.ExecuteAsync(new CommandDefinition(existing is null ? InsertDevice : ActivateDevice, parameters, transaction, cancellationToken: ct));
         await RecordAsync(connection, transaction, code.MerchantId, deviceId, details, existing, ipAddress, ct);
         await transaction.CommitAsync(ct);
-
+        // A re-enrolled terminal's earlier secret stops working now, not when its cached identity expires.
+        credentials.Forget(deviceId);
         live.Publish(code.MerchantId, new DeviceChanged(code.MerchantId, deviceId, DeviceChange.Enrolled));
         return new EnrollAttempt.Done(new EnrolledDevice(code.MerchantId, deviceId, secret, interval));
     }

@@ -204,6 +204,8 @@ public sealed class PatchPolicyLifecycle(
 
         await AuditAsync(connection, transaction, actor, policy.MerchantId, policy.Id, action, summary, ct, outcome);
         await transaction.CommitAsync(ct);
+        // The check-in's cached list of policies in force: the next terminal's answer must reflect this change.
+        queries.ForgetInForce(policy.MerchantId);
     }
 
     private Task AuditAsync(DbConnection connection, DbTransaction transaction, PatchingActor actor, Guid merchantId, Guid policyId,

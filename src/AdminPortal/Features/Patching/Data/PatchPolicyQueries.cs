@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using AdminPortal.Features.Merchants.Access;
 using AdminPortal.Infrastructure.Database;
 using Dapper;
@@ -16,6 +18,11 @@ public sealed record PolicyQuery
 /// <summary>Reads policies. Every read takes the person's scope; the unscoped ones serve the check-in and the supervisor.</summary>
 public sealed class PatchPolicyQueries(IDbConnectionFactory db)
 {
+    private static readonly long InForceLifetime = Stopwatch.Frequency * 5;
+
+    private readonly ConcurrentDictionary<Guid, InForce> _inForce = new();
+    private long _inForceGeneration;
+
     internal const string Columns =
         "merchant_id AS MerchantId, id AS Id, name AS Name, status AS Status, definition AS Definition, " +
         "created_by_id AS CreatedById, created_by_name AS CreatedByName, edited_by_id AS EditedById, edited_by_name AS EditedByName, " +
@@ -77,6 +84,39 @@ public sealed class PatchPolicyQueries(IDbConnectionFactory db)
         return rows.AsList();
     }
 
+    /// <summary>
+    /// <see cref="ListInForceAsync(Guid, CancellationToken)"/> for the check-in, which asks for every terminal: kept in
+    /// memory per merchant. Every change of a policy goes through <see cref="PatchPolicyLifecycle"/>, which forgets the
+    /// merchant's entry right after its commit; a change made by another portal instance is seen when the entry expires
+    /// (<see cref="InForceLifetime"/>), so a paused policy reaches at most a few seconds' check-ins there.
+    /// </summary>
+    public async Task<IReadOnlyList<PatchPolicy>> ListInForceForCheckInAsync(Guid merchantId, CancellationToken ct = default)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_inForce.TryGetValue(merchantId, out var cached) && now - cached.LoadedAt < InForceLifetime)
+        {
+            return cached.Policies;
+        }
+
+        var generation = Interlocked.Read(ref _inForceGeneration);
+        var entry = new InForce(await ListInForceAsync(merchantId, ct), now);
+        _inForce[merchantId] = entry;
+        if (Interlocked.Read(ref _inForceGeneration) != generation)
+        {
+            // A policy changed while this was read: the read may predate the change, so it is not kept.
+            _inForce.TryRemove(new KeyValuePair<Guid, InForce>(merchantId, entry));
+        }
+
+        return entry.Policies;
+    }
+
+    /// <summary>Called by <see cref="PatchPolicyLifecycle"/> after committing any change of one of the merchant's policies.</summary>
+    internal void ForgetInForce(Guid merchantId)
+    {
+        Interlocked.Increment(ref _inForceGeneration);
+        _inForce.TryRemove(merchantId, out _);
+    }
+
     /// <summary>Active policies of the merchants in scope (all merchants for the supervisor's platform scope).</summary>
     public async Task<IReadOnlyList<PatchPolicy>> ListInForceAsync(AccessScope scope, CancellationToken ct = default)
     {
@@ -87,4 +127,6 @@ public sealed class PatchPolicyQueries(IDbConnectionFactory db)
             $"SELECT {Columns} FROM patch_policies WHERE status = @active AND {filter} ORDER BY merchant_id, id", parameters, cancellationToken: ct));
         return rows.AsList();
     }
+
+    private sealed record InForce(IReadOnlyList<PatchPolicy> Policies, long LoadedAt);
 }

@@ -45,14 +45,22 @@ internal sealed class DevicesInventory(DeviceDirectory devices, MerchantDirector
 /// Patching's side of the check-in: the <c>patchPolicy</c> answer (through Devices' <see cref="IDevicePolicyProvider"/>)
 /// and the install reports terminals send (through <see cref="IDeviceInstallReportSink"/>) into the install ledger.
 /// </summary>
-internal sealed class CheckInPatchPolicy(IDeviceInventory inventory, PatchPolicyProvider policies, PatchInstallLedger ledger)
+internal sealed class CheckInPatchPolicy(IDeviceInventory inventory, PatchPolicyProvider policies, PatchPolicyQueries queries, PatchInstallLedger ledger)
     : IDevicePolicyProvider, IDeviceInstallReportSink
 {
     public async Task<object?> GetEffectivePolicyAsync(DeviceCheckInNotice checkIn, CancellationToken cancellationToken)
     {
+        // Policies first (kept in memory per merchant): a merchant with none in force, the common case, is answered
+        // without reading the device, its tags and its store (three queries on every check-in before).
+        var inForce = await queries.ListInForceForCheckInAsync(checkIn.MerchantId, cancellationToken);
+        if (inForce.Count == 0)
+        {
+            return null;
+        }
+
         // The snapshot is read after the check-in committed, so it holds the versions the terminal just reported.
         var device = await inventory.FindAsync(checkIn.MerchantId, checkIn.DeviceId, cancellationToken);
-        return device is null ? null : await policies.GetEffectivePolicyAsync(device, cancellationToken);
+        return device is null ? null : await policies.GetEffectivePolicyAsync(device, inForce, cancellationToken);
     }
 
     public async Task RecordAsync(DeviceCheckInNotice checkIn, IReadOnlyList<DeviceInstallReport> installs, CancellationToken cancellationToken)

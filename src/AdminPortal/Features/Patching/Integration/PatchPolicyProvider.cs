@@ -7,9 +7,12 @@ namespace AdminPortal.Features.Patching;
 /// </summary>
 public sealed class PatchPolicyProvider(PatchPolicyQueries queries, PatchInstallLedger ledger, TimeProvider clock)
 {
-    public async Task<EffectivePatchPolicy?> GetEffectivePolicyAsync(DeviceSnapshot device, CancellationToken ct = default)
+    public async Task<EffectivePatchPolicy?> GetEffectivePolicyAsync(DeviceSnapshot device, CancellationToken ct = default) =>
+        await GetEffectivePolicyAsync(device, await queries.ListInForceAsync(device.MerchantId, ct), ct);
+
+    /// <summary>The same, given the merchant's policies in force already read (<see cref="PatchPolicyQueries.ListInForceAsync(Guid, CancellationToken)"/>).</summary>
+    public async Task<EffectivePatchPolicy?> GetEffectivePolicyAsync(DeviceSnapshot device, IReadOnlyList<PatchPolicy> policies, CancellationToken ct = default)
     {
-        var policies = await queries.ListInForceAsync(device.MerchantId, ct);
         if (policies.Count == 0)
         {
             return null;

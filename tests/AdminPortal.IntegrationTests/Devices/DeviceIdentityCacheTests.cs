@@ -1,0 +1,119 @@
+using System.Net;
+using AdminPortal.Features.Devices;
+using AdminPortal.Features.Devices.Api;
+using AdminPortal.Features.Devices.Commands;
+using AdminPortal.Infrastructure.Database;
+using AdminPortal.Testing;
+using Dapper;
+
+namespace AdminPortal.IntegrationTests.Devices;
+
+/// <summary>
+/// Device identities are cached in memory between requests (a minute by default), so each test first makes the
+/// terminal authenticate (its identity is then cached) and proves the change takes effect on the very next request.
+/// </summary>
+public sealed class DeviceIdentityCacheTests
+{
+    [Theory, BothDatabases]
+    public async Task A_retired_terminal_is_refused_at_once_although_its_identity_was_cached(DatabaseProvider provider)
+    {
+        await using var api = await DeviceApiHarness.StartAsync(provider);
+        var terminal = await api.EnrollAsync();
+        var commands = api.Portal.GetService<DeviceCommandService>();
+        var reboot = await commands.IssueAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, terminal.DeviceId, DeviceCommandType.Reboot);
+        var retire = await commands.IssueAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, terminal.DeviceId, DeviceCommandType.Retire);
+        Assert.Equal(2, (await terminal.CheckInAsync()).Commands.Count);
+
+        Assert.Equal(HttpStatusCode.OK, (await terminal.AckAsync(retire)).StatusCode);
+        // The acknowledgement endpoint trusts the authenticated identity: only the credential check can refuse this one.
+        var ackAfterRetirement = await terminal.AckAsync(reboot);
+        var checkInAfterRetirement = await terminal.PostAsync("/api/v1/devices/checkin", DeviceApiHarness.CheckInBody());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, ackAfterRetirement.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, checkInAfterRetirement.StatusCode);
+        Assert.Equal(DeviceCommandStatus.Delivered, await CommandStatusAsync(api, reboot));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_locked_terminal_is_seen_locked_at_once_so_its_unlock_applies(DatabaseProvider provider)
+    {
+        await using var api = await DeviceApiHarness.StartAsync(provider);
+        var terminal = await api.EnrollAsync();
+        var commands = api.Portal.GetService<DeviceCommandService>();
+        var lockId = await commands.IssueAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, terminal.DeviceId, DeviceCommandType.Lock);
+        await terminal.CheckInAsync();
+        Assert.Equal(HttpStatusCode.OK, (await terminal.AckAsync(lockId)).StatusCode);
+        Assert.Equal(DeviceStatus.Locked, await DeviceStatusAsync(api));
+
+        var unlockId = await commands.IssueAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, terminal.DeviceId, DeviceCommandType.Unlock);
+        await terminal.CheckInAsync();
+        // An unlock changes a locked device only: had the identity from before the lock stayed cached ("active"), this would not unlock.
+        Assert.Equal(HttpStatusCode.OK, (await terminal.AckAsync(unlockId)).StatusCode);
+
+        Assert.Equal(DeviceStatus.Active, await DeviceStatusAsync(api));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_re_enrolled_terminal_s_earlier_secret_stops_working_at_once(DatabaseProvider provider)
+    {
+        await using var api = await DeviceApiHarness.StartAsync(provider);
+        var before = await api.EnrollAsync("SN-7");
+        await before.CheckInAsync();
+
+        var after = await api.EnrollAsync("SN-7");
+        var withEarlierSecret = await before.PostAsync("/api/v1/devices/checkin", DeviceApiHarness.CheckInBody());
+
+        Assert.Equal(before.DeviceId, after.DeviceId);
+        Assert.Equal(HttpStatusCode.Unauthorized, withEarlierSecret.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await after.PostAsync("/api/v1/devices/checkin", DeviceApiHarness.CheckInBody())).StatusCode);
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_change_announced_by_another_instance_is_forgotten_here(DatabaseProvider provider)
+    {
+        await using var api = await DeviceApiHarness.StartAsync(provider);
+        var terminal = await api.EnrollAsync();
+        var credentials = api.Portal.GetService<DeviceCredentials>();
+        Assert.NotNull(await credentials.AuthenticateAsync(terminal.Secret, CancellationToken.None));
+
+        // Another instance retires the device: the row changes behind this instance's back, then the message arrives.
+        await using (var connection = await api.Portal.GetService<IDbConnectionFactory>().OpenAsync())
+        {
+            await connection.ExecuteAsync("UPDATE devices SET status = @retired, secret_hash = NULL", new { retired = (int)DeviceStatus.Retired });
+        }
+
+        Assert.NotNull(await credentials.AuthenticateAsync(terminal.Secret, CancellationToken.None));
+        var live = api.Portal.GetService<AdminPortal.Infrastructure.LiveUpdates.ILiveUpdates>();
+        live.Publish(api.Merchant.Id, new DeviceChanged(api.Merchant.Id, terminal.DeviceId, DeviceChange.StatusChanged));
+        // Messages are delivered on the thread pool: this waits for that delivery, the cache is not expected to expire.
+        await WhenAsync(async () => await credentials.AuthenticateAsync(terminal.Secret, CancellationToken.None) is null);
+    }
+
+    private static async Task WhenAsync(Func<Task<bool>> condition)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("The cached identity was never forgotten.");
+    }
+
+    private static async Task<DeviceStatus> DeviceStatusAsync(DeviceApiHarness api)
+    {
+        await using var connection = await api.Portal.GetService<IDbConnectionFactory>().OpenAsync();
+        return (DeviceStatus)await connection.ExecuteScalarAsync<long>("SELECT CAST(status AS BIGINT) FROM devices");
+    }
+
+    private static async Task<DeviceCommandStatus> CommandStatusAsync(DeviceApiHarness api, Guid id)
+    {
+        await using var connection = await api.Portal.GetService<IDbConnectionFactory>().OpenAsync();
+        return (DeviceCommandStatus)await connection.ExecuteScalarAsync<long>(
+            "SELECT CAST(status AS BIGINT) FROM device_commands WHERE id = @id", new { id });
+    }
+}
