@@ -161,7 +161,11 @@ internal sealed class TransactionIngestor : BackgroundService
         if (!_db.Dialect.IsPostgres)
         {
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous = FULL;"; // an acknowledgement must survive power loss, not only a crash
+            // synchronous = FULL: an acknowledgement must survive power loss, not only a crash. cache_size: a group inserts
+            // thousands of rows into indexes keyed by random card tokens and event ids; with SQLite's default 2 MB cache
+            // most of those index pages were read back from the OS for every group (about 5 us of CPU per event). The
+            // cache grows to this size only as pages are used, and stays with this pooled connection.
+            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;";
             await pragma.ExecuteNonQueryAsync(ct);
         }
 
