@@ -30,6 +30,18 @@ public sealed class PanScannerTests
         Assert.Equal("note", finding?.Path);
     }
 
+    [Theory]
+    [InlineData("order 12 item 34 at 2026-11-30 card 4111 1111 1111 1111", true)]
+    [InlineData("4111 1111-1111 1111 and more text after it", true)]
+    [InlineData("ref 99 then 4222222222222", true)]
+    [InlineData("order 12 item 34 at 2026-11-30 12:00:00 amount 1234567 eur", false)]
+    [InlineData("123456789012 - 3", false)]                  // 12 digits then a lone group: the dash is padded, not a separator
+    public void Values_with_many_short_digit_groups_are_scanned_to_the_end(string value, bool isPan)
+    {
+        Assert.Equal(isPan, PanScanner.ContainsPan(value));
+        Assert.Equal(isPan, PanScanner.ContainsPan(Encoding.UTF8.GetBytes(value)));
+    }
+
     [Fact]
     public void Nineteen_digit_test_number_is_luhn_valid_and_found()
     {

@@ -2,54 +2,195 @@ using System.Data.Common;
 using AdminPortal.Features.Fraud.Scoring;
 using AdminPortal.Infrastructure.Database;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace AdminPortal.Features.Fraud.Ingestion;
 
 /// <summary>The SQL of ingestion: events, their rule hits and the alerts they open or join, all inside the caller's transaction.</summary>
 internal sealed class FraudEventStore(IDbConnectionFactory db)
 {
-    private static readonly string[] EventColumns =
-    [
-        "merchant_id", "event_id", "device_id", "store_id", "occurred_at", "received_at", "type", "amount_minor", "currency",
-        "card_token", "bin", "last4", "entry_mode", "result", "response_code", "latitude", "longitude",
-    ];
+    private const string EventColumns =
+        "merchant_id, event_id, device_id, store_id, occurred_at, received_at, type, amount_minor, currency, " +
+        "card_token, bin, last4, entry_mode, result, response_code, latitude, longitude";
 
-    private static readonly string[] HitColumns =
-        ["merchant_id", "event_id", "rule_id", "occurred_at", "points", "shadow", "would_alert", "explanation", "alert_id"];
+    private const string HitColumns = "merchant_id, event_id, rule_id, occurred_at, points, shadow, would_alert, explanation, alert_id";
 
     internal const string EventSelect =
         "merchant_id AS MerchantId, event_id AS EventId, device_id AS DeviceId, store_id AS StoreId, occurred_at AS OccurredAt, " +
         "received_at AS ReceivedAt, type AS Type, amount_minor AS AmountMinor, currency AS Currency, card_token AS CardToken, bin AS Bin, " +
         "last4 AS Last4, entry_mode AS EntryMode, result AS Result, response_code AS ResponseCode, latitude AS Latitude, longitude AS Longitude";
 
-    /// <summary>Inserts the events that are new; returns their keys (a retried event id is silently skipped).</summary>
-    public async Task<HashSet<(Guid, string)>> InsertNewAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TransactionEvent> events, CancellationToken ct)
+    /// <summary>
+    /// Inserts the events that are new; returns, per event, whether it was inserted (a retried event id is silently skipped).
+    /// SQLite (in-process) runs one prepared statement per row; PostgreSQL gets the whole group in one statement, each
+    /// column as an array (<c>unnest</c>), so a group costs one round trip and one plan whatever its size.
+    /// </summary>
+    public async Task<bool[]> InsertNewAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TransactionEvent> events, CancellationToken ct)
     {
-        var rows = await MultiRowInsert.InsertIgnoringConflictsAsync(connection, transaction, db.Dialect, "fraud_events", EventColumns, events, e =>
-        [
-            e.MerchantId, e.EventId, e.DeviceId, e.StoreId, e.OccurredAt, e.ReceivedAt, (int)e.Type, e.AmountMinor, e.Currency,
-            e.CardToken, e.Bin, e.Last4, (int)e.EntryMode, (int)e.Result, e.ResponseCode, e.Latitude, e.Longitude,
-        ], ["merchant_id", "event_id"], ct);
-        return rows.Select(i => (events[i].MerchantId, events[i].EventId)).ToHashSet();
+        var inserted = new bool[events.Count];
+        if (events.Count == 0)
+        {
+            return inserted;
+        }
+
+        if (!db.Dialect.IsPostgres)
+        {
+            using var insert = new SqlitePreparedInsert((SqliteConnection)connection,
+                $"INSERT INTO fraud_events ({EventColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) " +
+                "ON CONFLICT (merchant_id, event_id) DO NOTHING");
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = events[i];
+                insert.Bind(1, e.MerchantId);
+                insert.Bind(2, e.EventId);
+                insert.Bind(3, e.DeviceId);
+                insert.Bind(4, e.StoreId);
+                insert.Bind(5, e.OccurredAt);
+                insert.Bind(6, e.ReceivedAt);
+                insert.Bind(7, (long)e.Type);
+                insert.Bind(8, e.AmountMinor);
+                insert.Bind(9, e.Currency);
+                insert.Bind(10, e.CardToken);
+                insert.Bind(11, e.Bin);
+                insert.Bind(12, e.Last4);
+                insert.Bind(13, (long)e.EntryMode);
+                insert.Bind(14, (long)e.Result);
+                insert.Bind(15, e.ResponseCode);
+                insert.Bind(16, e.Latitude);
+                insert.Bind(17, e.Longitude);
+                inserted[i] = insert.Execute() == 1;
+            }
+
+            return inserted;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            $"""
+            INSERT INTO fraud_events ({EventColumns})
+            SELECT * FROM unnest(@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16)
+            ON CONFLICT (merchant_id, event_id) DO NOTHING
+            RETURNING merchant_id, event_id
+            """;
+        AddArray(command, events, e => e.MerchantId);
+        AddArray(command, events, e => e.EventId);
+        AddArray(command, events, e => e.DeviceId);
+        AddArray(command, events, e => e.StoreId);
+        AddArray(command, events, e => e.OccurredAt.ToUniversalTime());
+        AddArray(command, events, e => e.ReceivedAt.ToUniversalTime());
+        AddArray(command, events, e => (int)e.Type);
+        AddArray(command, events, e => e.AmountMinor);
+        AddArray(command, events, e => e.Currency);
+        AddArray(command, events, e => e.CardToken);
+        AddArray(command, events, e => e.Bin);
+        AddArray(command, events, e => e.Last4);
+        AddArray(command, events, e => (int)e.EntryMode);
+        AddArray(command, events, e => (int)e.Result);
+        AddArray(command, events, e => e.ResponseCode);
+        AddArray(command, events, e => e.Latitude);
+        AddArray(command, events, e => e.Longitude);
+
+        var indexOf = new Dictionary<(Guid, string), int>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            indexOf.TryAdd((events[i].MerchantId, events[i].EventId), i);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (indexOf.TryGetValue((reader.GetGuid(0), reader.GetString(1)), out var index))
+            {
+                inserted[index] = true;
+            }
+        }
+
+        return inserted;
     }
 
     public async Task SaveScoresAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ScoreResult> scored,
         IReadOnlyDictionary<ScoreResult, Guid> alertOf, CancellationToken ct)
     {
-        var withHits = scored.Where(s => s.Hits.Count > 0).ToList();
-        if (withHits.Count == 0)
+        var hits = new List<HitRow>();
+        foreach (var result in scored)
+        {
+            if (result.Hits.Count == 0)
+            {
+                continue;
+            }
+
+            var wouldAlert = result.WouldAlert;
+            var alertId = alertOf.TryGetValue(result, out var id) ? id : (Guid?)null;
+            foreach (var hit in result.Hits)
+            {
+                hits.Add(new HitRow(result.Event, hit, wouldAlert, hit.Shadow ? null : alertId));
+            }
+        }
+
+        if (hits.Count == 0)
         {
             return;
         }
 
-        var hits = withHits.SelectMany(s => s.Hits.Select(h => (Result: s, Hit: h))).ToList();
-        await MultiRowInsert.InsertIgnoringConflictsAsync(connection, transaction, db.Dialect, "fraud_rule_hits", HitColumns, hits, x =>
-        [
-            x.Result.Event.MerchantId, x.Result.Event.EventId, x.Hit.RuleId, x.Result.Event.OccurredAt, x.Hit.Points, x.Hit.Shadow,
-            x.Result.WouldAlert, x.Hit.Explanation,
-            !x.Hit.Shadow && alertOf.TryGetValue(x.Result, out var alertId) ? alertId : (Guid?)null,
-        ], ["merchant_id", "event_id", "rule_id"], ct);
+        if (!db.Dialect.IsPostgres)
+        {
+            using var insert = new SqlitePreparedInsert((SqliteConnection)connection,
+                $"INSERT INTO fraud_rule_hits ({HitColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) " +
+                "ON CONFLICT (merchant_id, event_id, rule_id) DO NOTHING");
+            foreach (var row in hits)
+            {
+                insert.Bind(1, row.Event.MerchantId);
+                insert.Bind(2, row.Event.EventId);
+                insert.Bind(3, row.Hit.RuleId);
+                insert.Bind(4, row.Event.OccurredAt);
+                insert.Bind(5, row.Hit.Points);
+                insert.Bind(6, row.Hit.Shadow);
+                insert.Bind(7, row.WouldAlert);
+                insert.Bind(8, row.Hit.Explanation);
+                insert.Bind(9, row.AlertId);
+                insert.Execute();
+            }
+
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            $"""
+            INSERT INTO fraud_rule_hits ({HitColumns})
+            SELECT * FROM unnest(@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8)
+            ON CONFLICT (merchant_id, event_id, rule_id) DO NOTHING
+            """;
+        AddArray(command, hits, h => h.Event.MerchantId);
+        AddArray(command, hits, h => h.Event.EventId);
+        AddArray(command, hits, h => h.Hit.RuleId);
+        AddArray(command, hits, h => h.Event.OccurredAt.ToUniversalTime());
+        AddArray(command, hits, h => h.Hit.Points);
+        AddArray(command, hits, h => h.Hit.Shadow);
+        AddArray(command, hits, h => h.WouldAlert);
+        AddArray(command, hits, h => h.Hit.Explanation);
+        AddArray(command, hits, h => h.AlertId);
+        await command.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>One column of a PostgreSQL <c>unnest</c> insert: an array parameter named after its position (<c>@p0</c>, …).</summary>
+    private static void AddArray<TRow, TValue>(DbCommand command, IReadOnlyList<TRow> rows, Func<TRow, TValue> value)
+    {
+        var values = new TValue[rows.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = value(rows[i]);
+        }
+
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "p" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        parameter.Value = values;
+        command.Parameters.Add(parameter);
+    }
+
+    private readonly record struct HitRow(TransactionEvent Event, ScoredHit Hit, bool WouldAlert, Guid? AlertId);
 
     public Task OpenAlertAsync(DbConnection connection, DbTransaction transaction, OpenAlert alert, ScoreResult result, DateTimeOffset now, CancellationToken ct)
     {

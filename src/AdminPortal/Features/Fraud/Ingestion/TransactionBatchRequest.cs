@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace AdminPortal.Features.Fraud.Ingestion;
 
 /// <summary>The body of <c>POST /api/v1/transactions</c>. Enumerations arrive as strings so a bad value names its field.</summary>
@@ -30,3 +33,12 @@ public sealed class LocationRequest
 
 /// <summary>The 202 answer: how many events were new and how many had been received before (retries).</summary>
 public sealed record TransactionBatchResponse(int Accepted, int Duplicates);
+
+/// <summary>
+/// Compile-time JSON metadata for the transactions endpoint (web defaults: camelCase, case-insensitive names, numbers
+/// also as strings): no reflection per request, and the reader is built once.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(TransactionBatchRequest))]
+[JsonSerializable(typeof(TransactionBatchResponse))]
+internal sealed partial class TransactionJsonContext : JsonSerializerContext;

@@ -16,6 +16,9 @@ public static class TransactionBatchValidator
     private static readonly SearchValues<char> EventIdChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:");
 
+    private static readonly SearchValues<char> LettersAndDigits =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+
     private static readonly SearchValues<char> TokenChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:+/=");
 
@@ -23,7 +26,7 @@ public static class TransactionBatchValidator
         TransactionBatchRequest? request, CallingDevice device, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var events = new List<TransactionEvent>();
+        var events = new List<TransactionEvent>(request?.Events?.Count ?? 0);
         if (request?.Events is not { } items)
         {
             errors["events"] = ["Send an array of events."];
@@ -39,15 +42,15 @@ public static class TransactionBatchValidator
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            var at = $"events[{i}]";
             if (item is null)
             {
-                errors[at] = ["An event is required here, not null."];
+                errors[$"events[{i}]"] = ["An event is required here, not null."];
                 continue;
             }
 
             var before = errors.Count;
-            void Fail(string field, string message) => errors[$"{at}.{field}"] = [message];
+            // The field's path is only built when it fails: a valid batch allocates nothing for its checks.
+            void Fail(string field, string message) => errors[$"events[{i}].{field}"] = [message];
 
             if (string.IsNullOrEmpty(item.EventId) || item.EventId.Length > 64 || item.EventId.AsSpan().ContainsAnyExcept(EventIdChars))
             {
@@ -67,7 +70,13 @@ public static class TransactionBatchValidator
                 Fail("occurredAt", $"Older than {MaxEventAge.TotalDays:0} days: too late to score.");
             }
 
-            var type = ParseEnum<TransactionType>(item.Type);
+            var type = item.Type switch
+            {
+                "sale" => TransactionType.Sale,
+                "refund" => TransactionType.Refund,
+                "void" => TransactionType.Void,
+                var other => ParseEnum<TransactionType>(other),
+            };
             if (type is null)
             {
                 Fail("type", "Required: one of sale, refund, void.");
@@ -78,7 +87,7 @@ public static class TransactionBatchValidator
                 Fail("amountMinor", "Required: the amount in minor units (cents), 0 or more.");
             }
 
-            if (item.Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
+            if (item.Currency is not { Length: 3 } currency || currency.AsSpan().ContainsAnyExceptInRange('A', 'Z'))
             {
                 Fail("currency", "Required: an ISO 4217 code in capitals, such as EUR.");
             }
@@ -88,29 +97,42 @@ public static class TransactionBatchValidator
                 Fail("cardToken", "Required: the card token, 8–128 characters (letters, digits and - _ . : + / =).");
             }
 
-            if (item.Bin is not { Length: 6 or 8 } bin || !bin.All(char.IsAsciiDigit))
+            if (item.Bin is not { Length: 6 or 8 } bin || bin.AsSpan().ContainsAnyExceptInRange('0', '9'))
             {
                 Fail("bin", "Required: the 6 or 8 digit BIN.");
             }
 
-            if (item.Last4 is not { Length: 4 } last4 || !last4.All(char.IsAsciiDigit))
+            if (item.Last4 is not { Length: 4 } last4 || last4.AsSpan().ContainsAnyExceptInRange('0', '9'))
             {
                 Fail("last4", "Required: the last four digits.");
             }
 
-            var entryMode = ParseEnum<EntryMode>(item.EntryMode);
+            var entryMode = item.EntryMode switch
+            {
+                "chip" => EntryMode.Chip,
+                "contactless" => EntryMode.Contactless,
+                "swipe" => EntryMode.Swipe,
+                "manual" => EntryMode.Manual,
+                "fallback" => EntryMode.Fallback,
+                var other => ParseEnum<EntryMode>(other),
+            };
             if (entryMode is null)
             {
                 Fail("entryMode", "Required: one of chip, contactless, swipe, manual, fallback.");
             }
 
-            var result = ParseEnum<TransactionResult>(item.Result);
+            var result = item.Result switch
+            {
+                "approved" => TransactionResult.Approved,
+                "declined" => TransactionResult.Declined,
+                var other => ParseEnum<TransactionResult>(other),
+            };
             if (result is null)
             {
                 Fail("result", "Required: approved or declined.");
             }
 
-            if (item.ResponseCode is { } code && (code.Length is 0 or > 8 || !code.All(char.IsAsciiLetterOrDigit)))
+            if (item.ResponseCode is { } code && (code.Length is 0 or > 8 || code.AsSpan().ContainsAnyExcept(LettersAndDigits)))
             {
                 Fail("responseCode", "At most 8 letters or digits.");
             }
@@ -158,6 +180,7 @@ public static class TransactionBatchValidator
         return (events, errors);
     }
 
+    // The lower-case names terminals send are matched directly above; anything else goes through the general parse.
     // Names only (never numbers: "1" must not pass as an enum value).
     private static T? ParseEnum<T>(string? value) where T : struct, Enum =>
         value is { Length: > 0 } && char.IsAsciiLetter(value[0]) && Enum.TryParse<T>(value, ignoreCase: true, out var parsed) ? parsed : null;

@@ -140,13 +140,15 @@ internal sealed class TransactionIngestor : BackgroundService
         // The same event id twice in the group (a retry racing its original): the first is the candidate, the rest duplicates.
         var seen = new HashSet<(Guid, string)>();
         var candidates = new List<TransactionEvent>();
-        foreach (var batch in group)
+        var batchOf = new List<int>(); // the request of the group that first carried each candidate
+        for (var b = 0; b < group.Count; b++)
         {
-            foreach (var e in batch.Events)
+            foreach (var e in group[b].Events)
             {
                 if (seen.Add((e.MerchantId, e.EventId)))
                 {
                     candidates.Add(e);
+                    batchOf.Add(b);
                 }
             }
         }
@@ -159,7 +161,11 @@ internal sealed class TransactionIngestor : BackgroundService
         if (!_db.Dialect.IsPostgres)
         {
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous = FULL;"; // an acknowledgement must survive power loss, not only a crash
+            // synchronous = FULL: an acknowledgement must survive power loss, not only a crash. cache_size: a group inserts
+            // thousands of rows into indexes keyed by random card tokens and event ids; with SQLite's default 2 MB cache
+            // most of those index pages were read back from the OS for every group (about 5 us of CPU per event). The
+            // cache grows to this size only as pages are used, and stays with this pooled connection.
+            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;";
             await pragma.ExecuteNonQueryAsync(ct);
         }
 
@@ -171,12 +177,17 @@ internal sealed class TransactionIngestor : BackgroundService
         var alertOf = new Dictionary<ScoreResult, Guid>(ReferenceEqualityComparer.Instance);
         var notices = new List<FraudAlertNotice>();
         var joined = new Dictionary<Guid, (OpenAlert Alert, DateTimeOffset First, DateTimeOffset Last)>();
-        foreach (var e in candidates)
+        var accepted = new int[group.Count];
+        for (var i = 0; i < candidates.Count; i++)
         {
-            if (!inserted.Contains((e.MerchantId, e.EventId)))
+            if (!inserted[i])
             {
                 continue;
             }
+
+            // An event counts as accepted once, in the first request of the group that carried it.
+            accepted[batchOf[i]]++;
+            var e = candidates[i];
 
             var result = _engine.Score(e);
             scored.Add(result);
@@ -222,20 +233,9 @@ internal sealed class TransactionIngestor : BackgroundService
         await _store.SaveScoresAsync(connection, transaction, scored, alertOf, ct);
         await transaction.CommitAsync(ct);
 
-        foreach (var batch in group)
+        for (var b = 0; b < group.Count; b++)
         {
-            var accepted = 0;
-            var counted = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var e in batch.Events)
-            {
-                // An event counts as accepted once, in the first request of the group that carried it.
-                if (inserted.Remove((e.MerchantId, e.EventId)) && counted.Add(e.EventId))
-                {
-                    accepted++;
-                }
-            }
-
-            batch.Completion.TrySetResult(new TransactionBatchResponse(accepted, batch.Events.Count - accepted));
+            group[b].Completion.TrySetResult(new TransactionBatchResponse(accepted[b], group[b].Events.Count - accepted[b]));
         }
 
         return notices;

@@ -11,8 +11,6 @@ public static class TransactionsEndpoint
     // 500 events of a few hundred bytes each fit easily; anything larger is not a terminal's batch.
     public const int MaxBodyBytes = 1024 * 1024;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static IEndpointRouteBuilder MapTransactionsEndpoint(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/transactions", HandleAsync)
@@ -74,7 +72,7 @@ public static class TransactionsEndpoint
             TransactionBatchRequest? request;
             try
             {
-                request = JsonSerializer.Deserialize<TransactionBatchRequest>(body.Span, Json);
+                request = JsonSerializer.Deserialize(body.Span, TransactionJsonContext.Default.TransactionBatchRequest);
             }
             catch (JsonException ex)
             {
@@ -92,7 +90,7 @@ public static class TransactionsEndpoint
             try
             {
                 var response = await ingestor.SubmitAsync(events, ct);
-                return Results.Json(response, Json, statusCode: StatusCodes.Status202Accepted);
+                return Results.Json(response, TransactionJsonContext.Default.TransactionBatchResponse, statusCode: StatusCodes.Status202Accepted);
             }
             catch (TransactionStoreUnavailableException)
             {

@@ -48,8 +48,14 @@ public sealed class AlertRouter
 
     public AlertDecision Route(ScoreResult result, TimeSpan joinWindow, Func<Guid> newId)
     {
-        var live = result.Hits.Where(h => !h.Shadow).ToList();
-        if (live.Count == 0)
+        var hits = result.Hits;
+        var liveCount = 0;
+        for (var i = 0; i < hits.Count; i++)
+        {
+            liveCount += hits[i].Shadow ? 0 : 1;
+        }
+
+        if (liveCount == 0)
         {
             return new AlertDecision(AlertAction.None, null);
         }
@@ -62,11 +68,8 @@ public sealed class AlertRouter
             {
                 open.LastEventAt = e.OccurredAt > open.LastEventAt ? e.OccurredAt : open.LastEventAt;
                 open.Score = Math.Max(open.Score, result.Score);
-                open.HitCount += live.Count;
-                foreach (var hit in live)
-                {
-                    open.Rules.Add(hit.RuleId);
-                }
+                open.HitCount += liveCount;
+                AddLiveRules(open, hits);
 
                 return new AlertDecision(AlertAction.Join, open);
             }
@@ -84,12 +87,9 @@ public sealed class AlertRouter
                 CardToken = e.CardToken,
                 LastEventAt = e.OccurredAt,
                 Score = result.Score,
-                HitCount = live.Count,
+                HitCount = liveCount,
             };
-            foreach (var hit in live)
-            {
-                alert.Rules.Add(hit.RuleId);
-            }
+            AddLiveRules(alert, hits);
 
             Track(alert);
             return new AlertDecision(AlertAction.Open, alert);
@@ -129,6 +129,17 @@ public sealed class AlertRouter
         {
             _byDevice.Clear();
             _byCard.Clear();
+        }
+    }
+
+    private static void AddLiveRules(OpenAlert alert, IReadOnlyList<ScoredHit> hits)
+    {
+        for (var i = 0; i < hits.Count; i++)
+        {
+            if (!hits[i].Shadow)
+            {
+                alert.Rules.Add(hits[i].RuleId);
+            }
         }
     }
 

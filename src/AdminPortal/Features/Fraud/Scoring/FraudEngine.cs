@@ -15,7 +15,18 @@ public sealed record ScoreResult(TransactionEvent Event, int Score, int Threshol
 
     public bool Alerts => Score >= Threshold;
 
-    public bool WouldAlert => !Alerts && Score + Hits.Where(h => h.Shadow).Sum(h => h.Points) >= Threshold;
+    public bool WouldAlert => !Alerts && Score + ShadowPoints() >= Threshold;
+
+    private int ShadowPoints()
+    {
+        var points = 0;
+        for (var i = 0; i < Hits.Count; i++)
+        {
+            points += Hits[i].Shadow ? Hits[i].Points : 0;
+        }
+
+        return points;
+    }
 }
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace AdminPortal.Features.Fraud.Scoring;
 
 /// <summary>
@@ -10,28 +8,33 @@ namespace AdminPortal.Features.Fraud.Scoring;
 /// </summary>
 public sealed class SlidingWindow
 {
-    private readonly List<Entry> _entries = new(4);
+    // Every card the merchant has seen keeps two windows, and most cards are seen once: the array is grown by hand from
+    // a single entry (a List with its default capacity cost three times the memory, all of it kept for the GC to trace).
+    private Entry[]? _entries;
+    private int _count;
     private long _newest = long.MinValue;
 
-    public int Count => _entries.Count;
+    public int Count => _count;
 
     public void Add(long ticks, long amount, int tag, long retentionTicks)
     {
         var entry = new Entry(ticks, amount, tag);
-        if (_entries.Count == 0 || _entries[^1].Ticks <= ticks)
+        if (_entries is null || _count == _entries.Length)
         {
-            _entries.Add(entry);
+            Array.Resize(ref _entries, _entries is null ? 1 : _entries.Length * 2);
         }
-        else
-        {
-            _entries.Insert(UpperBound(ticks), entry);
-        }
+
+        var at = _count == 0 || _entries[_count - 1].Ticks <= ticks ? _count : UpperBound(ticks);
+        Array.Copy(_entries, at, _entries, at + 1, _count - at);
+        _entries[at] = entry;
+        _count++;
 
         _newest = Math.Max(_newest, ticks);
         var drop = LowerBound(_newest - retentionTicks);
         if (drop > 0)
         {
-            _entries.RemoveRange(0, drop);
+            Array.Copy(_entries, drop, _entries, 0, _count - drop);
+            _count -= drop;
         }
     }
 
@@ -40,7 +43,7 @@ public sealed class SlidingWindow
     {
         var from = UpperBound(toTicks - windowTicks);
         var to = UpperBound(toTicks);
-        return CollectionsMarshal.AsSpan(_entries)[from..Math.Max(from, to)];
+        return Entries[from..Math.Max(from, to)];
     }
 
     /// <summary>Count and total amount in (<paramref name="toTicks"/> − window, <paramref name="toTicks"/>].</summary>
@@ -56,16 +59,16 @@ public sealed class SlidingWindow
         return (entries.Length, amount);
     }
 
-    public ReadOnlySpan<Entry> Entries => CollectionsMarshal.AsSpan(_entries);
+    public ReadOnlySpan<Entry> Entries => _entries.AsSpan(0, _count);
 
     // First index with Ticks >= ticks.
     private int LowerBound(long ticks)
     {
-        int lo = 0, hi = _entries.Count;
+        int lo = 0, hi = _count;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (_entries[mid].Ticks < ticks) lo = mid + 1; else hi = mid;
+            if (_entries![mid].Ticks < ticks) lo = mid + 1; else hi = mid;
         }
 
         return lo;
@@ -74,11 +77,11 @@ public sealed class SlidingWindow
     // First index with Ticks > ticks.
     private int UpperBound(long ticks)
     {
-        int lo = 0, hi = _entries.Count;
+        int lo = 0, hi = _count;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (_entries[mid].Ticks <= ticks) lo = mid + 1; else hi = mid;
+            if (_entries![mid].Ticks <= ticks) lo = mid + 1; else hi = mid;
         }
 
         return lo;

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace AdminPortal.Features.Fraud.Ingestion;
+
+/// <summary>
+/// One SQL statement prepared once on a SQLite connection and executed per row, its values bound by position straight
+/// from the row's fields. Ingestion writes thousands of event and hit rows per group; through ADO.NET each row cost a
+/// data reader, a name lookup and a boxed or converted value per parameter (about half the portal's CPU per event).
+/// Runs inside whatever transaction the connection has open. Values are stored exactly as the Dapper type handlers
+/// store them (Guid: upper-case text; time: UTC text with microseconds), so every other query reads them back unchanged.
+/// </summary>
+internal sealed class SqlitePreparedInsert : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+
+    public SqlitePreparedInsert(SqliteConnection connection, string sql)
+    {
+        _db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+        Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+    }
+
+    public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
+
+    public void Bind(int index, bool value) => Check(raw.sqlite3_bind_int64(_statement, index, value ? 1 : 0));
+
+    public void Bind(int index, double? value) =>
+        Check(value is { } number ? raw.sqlite3_bind_double(_statement, index, number) : raw.sqlite3_bind_null(_statement, index));
+
+    public void Bind(int index, string? value) =>
+        Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text16(_statement, index, value.AsSpan()));
+
+    public void Bind(int index, Guid? value)
+    {
+        if (value is not { } guid)
+        {
+            Check(raw.sqlite3_bind_null(_statement, index));
+            return;
+        }
+
+        Span<char> text = stackalloc char[36];
+        FormatGuid(guid, text);
+        Check(raw.sqlite3_bind_text16(_statement, index, text));
+    }
+
+    public void Bind(int index, DateTimeOffset value)
+    {
+        Span<char> text = stackalloc char[40];
+        var length = FormatTime(value, text);
+        Check(raw.sqlite3_bind_text16(_statement, index, text[..length]));
+    }
+
+    /// <summary>Runs the statement with the values bound; returns the rows it changed (0 when ON CONFLICT skipped the row).</summary>
+    public int Execute()
+    {
+        var result = raw.sqlite3_step(_statement);
+        if (result != raw.SQLITE_DONE)
+        {
+            var message = raw.sqlite3_errmsg(_db).utf8_to_string();
+            raw.sqlite3_reset(_statement);
+            throw new SqliteException(message, result);
+        }
+
+        raw.sqlite3_reset(_statement);
+        return raw.sqlite3_changes(_db);
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    /// <summary>The text <c>DapperTypeHandlers</c> stores for a Guid on SQLite (<c>ToString("D").ToUpperInvariant()</c>).</summary>
+    internal static void FormatGuid(Guid value, Span<char> destination)
+    {
+        value.TryFormat(destination, out _, "D");
+        for (var i = 0; i < 36; i++)
+        {
+            if (destination[i] is >= 'a' and <= 'f')
+            {
+                destination[i] = (char)(destination[i] - ('a' - 'A'));
+            }
+        }
+    }
+
+    /// <summary>The text <c>DapperTypeHandlers.ToSqliteText</c> stores for a time on SQLite; returns its length.</summary>
+    internal static int FormatTime(DateTimeOffset value, Span<char> destination)
+    {
+        value.ToUniversalTime().TryFormat(destination, out var written, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        return written;
+    }
+
+    private void Check(int result)
+    {
+        if (result != raw.SQLITE_OK)
+        {
+            throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string(), result);
+        }
+    }
+}
