@@ -22,3 +22,35 @@ window.portal.merchant = {
 };
 // Set once the page's circuit is live, so people (and browser tests) know clicks are handled.
 window.portal.markInteractive = () => { document.documentElement.dataset.interactive = "true"; };
+// Disclosures ([data-disclosure]: a [data-disclosure-toggle] button with aria-controls naming the panel), such as the
+// account menu. Handled here, in the browser, so the server keeps no state for them; delegated from the document, so
+// they work on prerendered markup and after enhanced navigation.
+(() => {
+    const panelOf = (toggle) => document.getElementById(toggle.getAttribute("aria-controls"));
+    const setOpen = (toggle, open) => {
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+        const panel = panelOf(toggle);
+        if (panel) panel.hidden = !open;
+    };
+    const closeAll = (except) => {
+        document.querySelectorAll("[data-disclosure-toggle][aria-expanded=true]").forEach((t) => { if (t !== except) setOpen(t, false); });
+    };
+    document.addEventListener("click", (e) => {
+        const toggle = e.target.closest("[data-disclosure-toggle]");
+        if (toggle) {
+            closeAll(toggle);
+            setOpen(toggle, toggle.getAttribute("aria-expanded") !== "true");
+            return;
+        }
+        // A click elsewhere closes open disclosures; following a link inside one closes it too.
+        const inside = e.target.closest("[data-disclosure]");
+        if (!inside || e.target.closest("a")) closeAll(null);
+    });
+    document.addEventListener("keydown", (e) => {
+        if (e.key !== "Escape") return;
+        const open = document.querySelector("[data-disclosure-toggle][aria-expanded=true]");
+        if (!open) return;
+        setOpen(open, false);
+        open.focus();
+    });
+})();

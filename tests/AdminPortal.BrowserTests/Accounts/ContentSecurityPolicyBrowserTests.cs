@@ -30,7 +30,7 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser)
         await page.GotoAsync("/account/keys");
         await session.WaitForCircuitAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Csp Person" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Menuitem, new() { Name = "My security keys" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("account-menu").GetByRole(AriaRole.Link, new() { Name = "My security keys" })).ToBeVisibleAsync();
 
         Assert.Empty(violations);
     }

@@ -30,8 +30,8 @@ public sealed class MerchantSwitcherBrowserTests(BrowserFixture browser)
         await Expect(table).ToContainTextAsync("Corner Bakery");
         await Expect(table).ToContainTextAsync("River Books");
 
-        await page.GetByTestId("merchant-switcher").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = "River Books · compliance officer" }).ClickAsync();
+        // A native select, found by its label as a person (or a screen reader) finds it.
+        await page.GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "River Books · compliance officer" });
 
         // The open page is rebuilt for the chosen merchant only.
         await Expect(table).Not.ToContainTextAsync("Corner Bakery");
@@ -40,7 +40,7 @@ public sealed class MerchantSwitcherBrowserTests(BrowserFixture browser)
         // A new circuit (reload) restores the choice from this browser's storage.
         await page.ReloadAsync();
         await session.WaitForCircuitAsync();
-        await Expect(page.GetByTestId("merchant-switcher").Locator("input")).ToHaveValueAsync("River Books");
+        await Expect(page.GetByLabel("Merchant", new() { Exact = true }).Locator("option:checked")).ToHaveTextAsync("River Books · compliance officer");
         await Expect(table).Not.ToContainTextAsync("Corner Bakery");
         await Expect(table).ToContainTextAsync("River Books");
     }

@@ -37,7 +37,7 @@ public sealed class MerchantSwitcherFirstRenderTests : IAsyncLifetime
 
         _store.Answer(severn.Id);
 
-        switcher.WaitForAssertion(() => Assert.Equal("Severn Books", Input(switcher).GetAttribute("value")));
+        switcher.WaitForAssertion(() => Assert.Equal("Severn Books", Shown(switcher)));
         Assert.Equal("false", switcher.Find("[data-testid=merchant-switcher]").GetAttribute("aria-busy"));
         Assert.Null(Input(switcher).GetAttribute("disabled"));
         Assert.Equal(severn.Id, _current.MerchantId);
@@ -58,7 +58,7 @@ public sealed class MerchantSwitcherFirstRenderTests : IAsyncLifetime
 
         _store.Answer(null);
 
-        switcher.WaitForAssertion(() => Assert.Equal("All merchants", Input(switcher).GetAttribute("value")));
+        switcher.WaitForAssertion(() => Assert.Equal("All merchants", Shown(switcher)));
         Assert.Null(_current.MerchantId);
         Assert.Equal(0, _reload.Generation);
     }
@@ -74,7 +74,7 @@ public sealed class MerchantSwitcherFirstRenderTests : IAsyncLifetime
         await _store.Asked;
         _store.Fail(new JSDisconnectedException("The circuit went away."));
 
-        switcher.WaitForAssertion(() => Assert.Equal("All merchants", Input(switcher).GetAttribute("value")));
+        switcher.WaitForAssertion(() => Assert.Equal("All merchants", Shown(switcher)));
         Assert.Null(_current.MerchantId);
     }
 
@@ -103,19 +103,23 @@ public sealed class MerchantSwitcherFirstRenderTests : IAsyncLifetime
 
         var switcher = _context.Render<MerchantSwitcher>();
 
-        switcher.WaitForAssertion(() => Assert.Equal("Thames Coffee", Input(switcher).GetAttribute("value")));
+        switcher.WaitForAssertion(() => Assert.Equal("Thames Coffee", Shown(switcher)));
         Assert.Equal(0, _store.Loads);
     }
 
     private static void AssertNeutral(IRenderedComponent<MerchantSwitcher> switcher)
     {
-        Assert.Equal("Loading…", Input(switcher).GetAttribute("value"));
+        Assert.Equal("Loading…", Shown(switcher));
         Assert.NotNull(Input(switcher).GetAttribute("disabled"));
         Assert.Equal("true", switcher.Find("[data-testid=merchant-switcher]").GetAttribute("aria-busy"));
         Assert.DoesNotContain("All merchants", switcher.Markup);
     }
 
-    private static AngleSharp.Dom.IElement Input(IRenderedComponent<MerchantSwitcher> switcher) => switcher.Find("[data-testid=merchant-switcher] input");
+    private static AngleSharp.Dom.IElement Input(IRenderedComponent<MerchantSwitcher> switcher) => switcher.Find("[data-testid=merchant-switcher] select");
+
+    /// <summary>What the switcher shows: the selected option's merchant name (the options also name the person's roles).</summary>
+    private static string? Shown(IRenderedComponent<MerchantSwitcher> switcher) =>
+        Input(switcher).QuerySelector("option[selected]")?.TextContent.Split(" · ")[0];
 
     private static async Task<(Merchant Thames, Merchant Severn, Person Olive)> TwoMerchantPersonAsync(PortalHost portal)
     {
