@@ -89,6 +89,63 @@ public sealed class PanScannerTests
     public void Escaped_digits_cannot_hide_a_pan()
     {
         Assert.Equal("x", Scan("""{"x":"\u0034111111111111111"}""")?.Path);
+        Assert.Equal("v", Scan("""{"v":"\u0034\u0031\u0031\u0031111111111111"}""")?.Path);
+    }
+
+    // Cases carried over from the device API's former card-number detector, which this scanner replaced.
+    [Theory]
+    [InlineData("card 5555 5555 5555 4444 here")]
+    [InlineData("4000-0566-5566-5556")]
+    [InlineData("6011000990139424")]
+    public void Device_api_card_numbers_are_found(string value)
+    {
+        Assert.True(PanScanner.ContainsPan(value));
+        Assert.True(PanScanner.ContainsPan(Encoding.UTF8.GetBytes(value)));
+        Assert.Equal("note", Scan($$"""{"note":"{{value}}"}""")?.Path);
+    }
+
+    [Theory]
+    [InlineData("41111111111111111111111")]      // 23 digits: a longer number, not a card
+    [InlineData("52.520008, 13.404954")]
+    [InlineData("3f2504e0-4f89-11d3-9a0c-0305e82c3301")]
+    public void Device_api_values_that_are_not_card_numbers(string value)
+    {
+        Assert.False(PanScanner.ContainsPan(value));
+        Assert.Null(Scan($$"""{"note":"{{value}}"}"""));
+    }
+
+    [Fact]
+    public void A_coordinate_number_is_clean_but_the_same_digits_in_a_string_are_refused()
+    {
+        // The former device detector let decimal digits in strings pass; strings are free text, so the stricter rule won.
+        Assert.True(PanScanner.PassesLuhn("52001234567894"));
+        Assert.Null(Scan("""{"batteryPercent":80,"lat":52.52001234567894}"""));
+        Assert.Equal("lat", Scan("""{"lat":"52.52001234567894"}""")?.Path);
+        Assert.Equal("n", Scan("""{"n":"52001234567894.5"}""")?.Path);
+        Assert.Equal("n", Scan("""{"n":52001234567894.5}""")?.Path);
+    }
+
+    [Fact]
+    public void A_pan_in_an_exponent_is_found()
+    {
+        Assert.Equal("n", Scan($$$"""{"n":1.5e{{{Visa16}}}}""")?.Path);
+        Assert.Null(Scan("""{"n":1.5e300}"""));
+    }
+
+    [Fact]
+    public void A_pan_as_a_property_name_is_found_and_the_path_names_the_object_not_the_number()
+    {
+        Assert.Equal("$", Scan($$$"""{"{{{Visa16}}}":1}""")?.Path);
+        Assert.Equal("a.list[2]", Scan($$$"""{"a":{"list":[1,"x",{"ok":1,"{{{Visa16}}}":true}]}}""")?.Path);
+        Assert.Equal("a", Scan("""{"a":{"\u0034111111111111111":1}}""")?.Path);
+        Assert.Null(Scan("""{"a":{"serialNumber":"SN-1","4111":1}}"""));
+    }
+
+    [Fact]
+    public void A_byte_order_mark_does_not_hide_a_pan()
+    {
+        byte[] body = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes($$$"""{"note":"{{{Visa16}}}"}""")];
+        Assert.Equal("note", PanScanner.Find(body)?.Path);
     }
 
     [Theory]
@@ -153,17 +210,15 @@ public sealed class UuidPanTests
     }
 
     [Fact]
-    public void A_uuid_whose_digits_pass_luhn_is_not_a_card_number_in_the_device_api()
+    public void A_uuid_whose_digits_pass_luhn_is_not_a_card_number_in_a_device_api_url()
     {
-        Assert.False(AdminPortal.Features.Devices.CardNumberDetector.ContainsCardNumber($"/api/v1/devices/commands/{LuhnLookingUuid}/ack"));
+        Assert.False(AdminPortal.Infrastructure.CardData.PanScanner.ContainsPan($"/api/v1/devices/commands/{LuhnLookingUuid}/ack".AsSpan()));
     }
 
     [Fact]
     public void A_pan_beside_a_uuid_or_in_a_token_merely_resembling_one_is_still_found()
     {
         Assert.True(AdminPortal.Infrastructure.CardData.PanScanner.ContainsPan($"{LuhnLookingUuid} 4111 1111 1111 1111".AsSpan()));
-        Assert.True(AdminPortal.Features.Devices.CardNumberDetector.ContainsCardNumber($"{LuhnLookingUuid} 4111 1111 1111 1111"));
         Assert.True(AdminPortal.Infrastructure.CardData.PanScanner.ContainsPan("41111111-1111-1111-abcd".AsSpan()));
-        Assert.True(AdminPortal.Features.Devices.CardNumberDetector.ContainsCardNumber("41111111-1111-1111-abcd"));
     }
 }

@@ -9,7 +9,7 @@ public readonly record struct PanFinding(string Path);
 
 /// <summary>
 /// Finds primary account numbers (PANs) anywhere in a JSON document before anything else touches it: every string
-/// value and every number value, at any depth. A PAN is a run of 13–19 digits that passes the Luhn check, written
+/// value, every number value and every property name, at any depth. A PAN is a run of 13–19 digits that passes the Luhn check, written
 /// plainly or grouped with single spaces or dashes ("4111 1111 1111 1111", "4111-1111-1111-1111"); a longer or
 /// shorter run is not one, so 20-digit references and 12-digit numbers pass.
 /// Allocation-light: one forward pass of <see cref="Utf8JsonReader"/> over the caller's bytes; the path is only built
@@ -20,6 +20,8 @@ public static class PanScanner
     private const int MinDigits = 13;
     private const int MaxDigits = 19;
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     // What a written PAN consists of: digits, and single spaces or dashes between groups.
     private static readonly SearchValues<byte> PanBytes = SearchValues.Create("0123456789 -"u8);
     private static readonly SearchValues<char> PanChars = SearchValues.Create("0123456789 -");
@@ -28,6 +30,12 @@ public static class PanScanner
     /// <exception cref="JsonException">The document is not valid JSON.</exception>
     public static PanFinding? Find(ReadOnlySpan<byte> utf8Json)
     {
+        // Utf8JsonReader refuses a byte-order mark that the JSON serializer accepts: skip it so such a body is scanned.
+        if (utf8Json.StartsWith(Utf8Bom))
+        {
+            utf8Json = utf8Json[Utf8Bom.Length..];
+        }
+
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 });
         var path = new PathTracker();
         try
@@ -49,6 +57,13 @@ public static class PanScanner
                         path.Pop();
                         break;
                     case JsonTokenType.PropertyName:
+                        // A name is as free as a value. The finding names the object holding it, never the name itself.
+                        path.ClearName();
+                        if (StringHoldsPan(ref reader))
+                        {
+                            return new PanFinding(path.Describe(utf8Json));
+                        }
+
                         path.SetName(reader.TokenStartIndex, reader.ValueIsEscaped ? reader.GetString() : null, reader.ValueSpan.Length);
                         break;
                     case JsonTokenType.String:
@@ -82,12 +97,19 @@ public static class PanScanner
     }
 
     /// <summary>
-    /// A card number sent as a JSON number is an integer: only the digits before a fraction or exponent can be one.
-    /// The fraction of a full-precision coordinate (<c>51.50896754321230</c>) is a long digit run that may pass Luhn, and
-    /// refusing a terminal's location as a card number would drop the whole batch.
+    /// A card number sent as a JSON number is an integer: the digits before a fraction can be one, and so can an
+    /// exponent's digits (no real exponent has 13). The fraction of a full-precision coordinate
+    /// (<c>51.50896754321230</c>) is a long digit run that may pass Luhn, and refusing a terminal's location as a card
+    /// number would drop the whole batch, so the fraction is not scanned.
     /// </summary>
     private static bool NumberHoldsPan(ReadOnlySpan<byte> number)
     {
+        var exponent = number.IndexOfAny((byte)'e', (byte)'E');
+        if (exponent >= 0 && ContainsPan(number[(exponent + 1)..]))
+        {
+            return true;
+        }
+
         var end = number.IndexOfAny((byte)'.', (byte)'e', (byte)'E');
         return ContainsPan(end < 0 ? number : number[..end]);
     }
@@ -399,6 +421,14 @@ public static class PanScanner
             {
                 _frames[_depth - 1].Index++;
             }
+        }
+
+        /// <summary>Forgets the previous sibling's name while the next name is checked.</summary>
+        public void ClearName()
+        {
+            ref var frame = ref _frames[_depth - 1];
+            frame.NameLength = 0;
+            frame.EscapedName = null;
         }
 
         public void SetName(long tokenStart, string? escapedName, int rawLength)

@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using AdminPortal.Infrastructure.CardData;
 using Microsoft.Extensions.Options;
 
 namespace AdminPortal.Features.Devices.Api;
@@ -66,7 +66,7 @@ public sealed class DeviceRequestReader(IOptions<DeviceOptions> options, ILogger
 
     private static string? FindCardNumber(HttpContext http, byte[] body)
     {
-        if (CardNumberDetector.ContainsCardNumber(http.Request.Path.Value) || CardNumberDetector.ContainsCardNumber(http.Request.QueryString.Value))
+        if (PanScanner.ContainsPan(http.Request.Path.Value) || PanScanner.ContainsPan(http.Request.QueryString.Value))
         {
             return "(url)";
         }
@@ -74,24 +74,22 @@ public sealed class DeviceRequestReader(IOptions<DeviceOptions> options, ILogger
         foreach (var (name, values) in http.Request.Headers)
         {
             // The bearer secret and cookies are random: they are not where a terminal would put a card number.
-            if (name is not ("Authorization" or "Cookie") && values.Any(v => CardNumberDetector.ContainsCardNumber(v)))
+            if (name is not ("Authorization" or "Cookie") && values.Any(v => PanScanner.ContainsPan(v)))
             {
                 return $"(header {name})";
             }
         }
 
-        string? inJson = null;
         try
         {
-            using var document = JsonDocument.Parse(body);
-            inJson = CardNumberDetector.FindInJson(document.RootElement);
+            return PanScanner.Find(body) is { } finding ? FieldName(finding.Path) : null;
         }
         catch (JsonException)
         {
-            // Not JSON: the raw scan below still applies; the JSON error is reported afterwards.
+            // Not JSON: scan the raw bytes instead; the JSON error is reported afterwards. A valid JSON body is not
+            // scanned raw, because the fraction of a coordinate number would read as a card number there.
+            return PanScanner.ContainsPan(body.AsSpan()) ? "(body)" : null;
         }
-
-        return inJson ?? (CardNumberDetector.ContainsCardNumber(Encoding.UTF8.GetString(body)) ? "(body)" : null);
     }
 
     private static async Task<byte[]?> ReadLimitedAsync(Stream body, int limit, CancellationToken ct)
