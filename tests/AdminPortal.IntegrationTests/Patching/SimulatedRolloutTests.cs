@@ -16,10 +16,14 @@ public sealed class SimulatedRolloutTests
 {
     private static readonly AccessScope Platform = AccessScope.PlatformAdmin(Guid.NewGuid());
 
+    // The tests run the rollout supervisor themselves: its periodic round (once a minute) could otherwise halt a rollout
+    // between two simulated rounds and change what the terminals were told.
+    private static readonly Dictionary<string, string?> ManualSupervision = new() { ["Patching:RolloutSupervisionSeconds"] = "86400" };
+
     [Theory, BothDatabases]
     public async Task Terminals_in_the_first_ring_install_the_required_version_and_compliance_and_ring_progress_follow(DatabaseProvider provider)
     {
-        await using var api = await DeviceApiHarness.StartAsync(provider);
+        await using var api = await DeviceApiHarness.StartAsync(provider, ManualSupervision);
         var settings = new SimulationSettings(api.Merchant.Id, api.Store.Id, 8, "ROLL-", TamperRate: 0, RoamRate: 0);
         var terminals = await api.Portal.GetService<TerminalSimulation>().EnrollAsync(api.Client, settings, CancellationToken.None);
         await TerminalSimulation.RoundAsync(terminals, settings, CancellationToken.None);
@@ -64,7 +68,7 @@ public sealed class SimulatedRolloutTests
     [Theory, BothDatabases]
     public async Task Failed_installs_reported_by_terminals_halt_the_rollout_and_stop_further_installs(DatabaseProvider provider)
     {
-        await using var api = await DeviceApiHarness.StartAsync(provider);
+        await using var api = await DeviceApiHarness.StartAsync(provider, ManualSupervision);
         var settings = new SimulationSettings(api.Merchant.Id, api.Store.Id, 3, "FAIL-", TamperRate: 0, RoamRate: 0, InstallFailureRate: 1);
         var terminals = await api.Portal.GetService<TerminalSimulation>().EnrollAsync(api.Client, settings, CancellationToken.None);
         var policyId = await ActivateUnderFourEyesAsync(api, Os12(rings: [100m]));

@@ -66,14 +66,16 @@ public sealed class RolloutSupervisor(
     }
 }
 
-/// <summary>Runs the supervisor once a minute across all portal instances (cluster singleton work).</summary>
-internal sealed class RolloutSupervisorService(RolloutSupervisor supervisor) : ISingletonWork
+/// <summary>
+/// Runs the supervisor once a minute (<c>Patching:RolloutSupervisionSeconds</c>) across all portal instances (cluster
+/// singleton work). Tests that call <see cref="RolloutSupervisor.EvaluateAsync"/> themselves set it long, so a periodic
+/// round cannot halt a rollout in the middle of what they check.
+/// </summary>
+internal sealed class RolloutSupervisorService(RolloutSupervisor supervisor, IConfiguration configuration) : ISingletonWork
 {
-    public static readonly TimeSpan RunInterval = TimeSpan.FromMinutes(1);
-
     public string Name => "patching.rollout-supervisor";
 
-    public TimeSpan Interval => RunInterval;
+    public TimeSpan Interval { get; } = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Patching:RolloutSupervisionSeconds", 60)));
 
     // A failure is logged by the runner, and the next minute tries again: a database hiccup never stops rollouts for good.
     public Task RunAsync(CancellationToken ct) => supervisor.EvaluateAsync(ct);
