@@ -31,11 +31,20 @@ public static class AccountsTestExtensions
         return token;
     }
 
-    /// <summary>An HttpClient (no automatic redirects) whose cookie is a real server-side session of the person.</summary>
-    public static async Task<HttpClient> SignedInClientAsync(this PortalHost host, Person person, bool freshStepUp = false)
+    /// <summary>
+    /// An HttpClient (no automatic redirects) whose cookie is a real server-side session of the person, plus any
+    /// <paramref name="browserCookies"/> a browser would also send (such as the remembered app-bar merchant).
+    /// </summary>
+    public static async Task<HttpClient> SignedInClientAsync(this PortalHost host, Person person, bool freshStepUp = false,
+        IReadOnlyDictionary<string, string>? browserCookies = null)
     {
         var cookies = new CookieContainer();
         cookies.Add(host.BaseAddress, new Cookie(SessionCookie.Name, await host.CreateSessionTokenAsync(person, freshStepUp)));
+        foreach (var (name, value) in browserCookies ?? new Dictionary<string, string>())
+        {
+            cookies.Add(host.BaseAddress, new Cookie(name, value));
+        }
+
         return new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = cookies })
         {
             BaseAddress = host.BaseAddress,

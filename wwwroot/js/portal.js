@@ -11,13 +11,23 @@ window.portal.theme = {
 if (window.Blazor && window.portal.applyTheme) window.Blazor.addEventListener("enhancedload", window.portal.applyTheme);
 // The drawer starts closed below MudBlazor's "md" breakpoint, as MudDrawer's responsive variant does.
 window.portal.isNarrow = () => window.matchMedia("(max-width: 959.98px)").matches;
-// The merchant chosen in the app bar's switcher (a merchant id; absent means "All merchants").
+// The merchant chosen in the app bar's switcher (a merchant id; absent means "All merchants"). Kept in a cookie so the
+// server already narrows the first (prerendered) response of the next page load; the server checks it against the
+// person's scope, so it can only narrow. Browsers that remembered it in localStorage before are read from there once.
 window.portal.merchant = {
-    get: () => { try { return localStorage.getItem("portal-merchant"); } catch { return null; } },
+    cookie: "portal-merchant",
+    get: () => {
+        const name = window.portal.merchant.cookie + "=";
+        const found = document.cookie.split("; ").find((c) => c.startsWith(name));
+        if (found) return decodeURIComponent(found.substring(name.length));
+        try { return localStorage.getItem("portal-merchant"); } catch { return null; }
+    },
     set: (value) => {
-        try {
-            if (value) localStorage.setItem("portal-merchant", value); else localStorage.removeItem("portal-merchant");
-        } catch { /* storage disabled: not remembered */ }
+        const secure = location.protocol === "https:" ? "; Secure" : "";
+        document.cookie = value
+            ? `${window.portal.merchant.cookie}=${encodeURIComponent(value)}; Path=/; Max-Age=31536000; SameSite=Strict${secure}`
+            : `${window.portal.merchant.cookie}=; Path=/; Max-Age=0; SameSite=Strict${secure}`;
+        try { localStorage.removeItem("portal-merchant"); } catch { /* storage disabled */ }
     },
 };
 // Set once the page's circuit is live, so people (and browser tests) know clicks are handled.

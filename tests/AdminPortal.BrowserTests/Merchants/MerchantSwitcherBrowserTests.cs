@@ -37,7 +37,16 @@ public sealed class MerchantSwitcherBrowserTests(BrowserFixture browser)
         await Expect(table).Not.ToContainTextAsync("Corner Bakery");
         await Expect(table).ToContainTextAsync("River Books");
 
-        // A new circuit (reload) restores the choice from this browser's storage.
+        // The choice travels with every request (a cookie): the page as served, before any script runs, is already
+        // narrowed, so "Corner Bakery" never flashes up on the next load.
+        await page.RouteAsync("**/_framework/blazor.web.js", route => route.AbortAsync());
+        await page.ReloadAsync();
+        await Expect(page.GetByLabel("Merchant", new() { Exact = true }).Locator("option:checked")).ToHaveTextAsync("River Books · compliance officer");
+        await Expect(table).ToContainTextAsync("River Books");
+        await Expect(table).Not.ToContainTextAsync("Corner Bakery");
+        await page.UnrouteAsync("**/_framework/blazor.web.js");
+
+        // A new circuit (reload) keeps the choice.
         await page.ReloadAsync();
         await session.WaitForCircuitAsync();
         await Expect(page.GetByLabel("Merchant", new() { Exact = true }).Locator("option:checked")).ToHaveTextAsync("River Books · compliance officer");

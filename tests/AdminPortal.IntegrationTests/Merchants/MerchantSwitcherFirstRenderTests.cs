@@ -79,6 +79,23 @@ public sealed class MerchantSwitcherFirstRenderTests : IAsyncLifetime
     }
 
     [Theory, BothDatabases]
+    public async Task A_stored_choice_outside_the_scope_is_forgotten_and_a_browser_that_cannot_save_does_not_leave_it_loading(DatabaseProvider provider)
+    {
+        await using var portal = await PortalHost.StartAsync(provider);
+        var (_, _, olive) = await TwoMerchantPersonAsync(portal);
+        await UseAsync(portal, olive, interactive: true);
+        _store.FailSaves = true;
+
+        var switcher = _context.Render<MerchantSwitcher>();
+        await _store.Asked;
+        _store.Answer(Guid.NewGuid());
+
+        switcher.WaitForAssertion(() => Assert.Equal("All merchants", Shown(switcher)));
+        Assert.Null(_current.MerchantId);
+        Assert.Equal(1, _store.Saves);
+    }
+
+    [Theory, BothDatabases]
     public async Task Prerendered_the_switcher_is_neutral_and_does_not_ask_the_browser(DatabaseProvider provider)
     {
         await using var portal = await PortalHost.StartAsync(provider);
@@ -138,6 +155,7 @@ public sealed class MerchantSwitcherFirstRenderTests : IAsyncLifetime
         _context.Services.AddMudServices();
         _context.Services.AddSingleton(portal.GetService<IAccessScopeProvider>());
         _context.Services.AddSingleton(portal.GetService<MerchantDirectory>());
+        _context.Services.AddSingleton(portal.GetService<CurrentMerchantAccessor>());
         _context.Services.AddSingleton(_current);
         _context.Services.AddSingleton<ICurrentMerchantStore>(_store);
         _context.Services.AddSingleton(_reload);
@@ -168,7 +186,18 @@ public sealed class MerchantSwitcherFirstRenderTests : IAsyncLifetime
             return _answer.Task;
         }
 
-        public Task SaveAsync(Guid? merchantId) => Task.CompletedTask;
+        /// <summary>Saving fails as it does when the browser refuses the cookie.</summary>
+        public bool FailSaves { get; set; }
+
+        public int Saves => Volatile.Read(ref _saves);
+
+        private int _saves;
+
+        public Task SaveAsync(Guid? merchantId)
+        {
+            Interlocked.Increment(ref _saves);
+            return FailSaves ? Task.FromException(new JSException("Cookies are disabled.")) : Task.CompletedTask;
+        }
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

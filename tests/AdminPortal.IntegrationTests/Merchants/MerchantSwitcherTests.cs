@@ -41,7 +41,8 @@ public sealed class MerchantSwitcherTests
         Assert.Equal([], inside.Scope.MerchantsWith(MerchantRole.Owner));
         Assert.Equal(2, inside.Scope.Whole.MerchantIds!.Count);
 
-        // Outside the circuit (HTTP endpoints: CSV exports, the SAQ PDF) the person keeps their whole scope.
+        // Outside the circuit, in a request that remembers no choice (RememberedMerchantTests covers one that does), the
+        // person keeps their whole scope.
         var outside = await ScopeAndMerchantsAsync(scopes, directory, user);
         Assert.Equal(["Severn Books", "Thames Coffee"], outside.Merchants);
 
@@ -94,6 +95,7 @@ public sealed class MerchantSwitcherTests
         context.Services.AddMudServices(options => options.SnackbarConfiguration.ShowTransitionDuration = 0);
         context.Services.AddSingleton(portal.GetService<IAccessScopeProvider>());
         context.Services.AddSingleton(portal.GetService<MerchantDirectory>());
+        context.Services.AddSingleton(portal.GetService<CurrentMerchantAccessor>());
         context.Services.AddSingleton(current);
         context.Services.AddSingleton<ICurrentMerchantStore>(store);
         context.Services.AddSingleton(reload);

@@ -7,16 +7,18 @@ namespace AdminPortal.Features.Merchants.Access;
 
 /// <summary>
 /// Reads a person's scope from the database on every call, so a revoked role or a disabled person loses access
-/// at the next page load or request, not at the next sign-in. Inside a circuit the scope is focused on the merchant
-/// chosen in the app bar (<see cref="CurrentMerchant"/>), which can only narrow it.
+/// at the next page load or request, not at the next sign-in. The scope is focused on the merchant chosen in the app
+/// bar (<see cref="CurrentMerchantAccessor"/>: the circuit's choice, or the browser's remembered one), which can only
+/// narrow it.
 /// </summary>
 internal sealed class AccessScopeProvider(IDbConnectionFactory db, PersonDirectory people, CurrentMerchantAccessor currentMerchant)
     : IAccessScopeProvider
 {
     public async Task<AccessScope> GetAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
+        var focus = currentMerchant.MerchantId;
         var scope = await ReadAsync(user, cancellationToken);
-        return currentMerchant.Choice?.MerchantId is { } merchantId ? scope.FocusOn(merchantId) : scope;
+        return focus is { } merchantId ? scope.FocusOn(merchantId) : scope;
     }
 
     private async Task<AccessScope> ReadAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
