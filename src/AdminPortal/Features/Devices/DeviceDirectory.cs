@@ -70,6 +70,9 @@ public sealed record DeviceSummary(long Total, long Online, long Offline, long T
 /// </summary>
 public sealed class DeviceDirectory(IDbConnectionFactory db)
 {
+    /// <summary>The predicate of ix_devices_merchant_status_not_active, verbatim.</summary>
+    internal const string NotActive = "status <> 1";
+
     private const string ListColumns =
         "merchant_id AS MerchantId, id AS Id, store_id AS StoreId, serial_number AS SerialNumber, model AS Model, status AS Status, " +
         "os_version AS OsVersion, firmware_version AS FirmwareVersion, app_version AS AppVersion, battery_percent AS BatteryPercent, " +
@@ -101,7 +104,13 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
 
         if (query.StoreId is { } storeId) Add("store_id = @storeId", "storeId", storeId);
         if (Clean(query.Model) is { } model) Add("model = @model", "model", model);
-        if (query.Status is { } status) Add("status = @status", "status", (int)status);
+        if (query.Status is { } status)
+        {
+            // The ordered status index leaves out active devices (they check in all the time; migration 0076): the
+            // extra term, written exactly as the index's own, lets both databases prove that the index applies.
+            Add(status == DeviceStatus.Active ? "status = @status" : $"status = @status AND {NotActive}", "status", (int)status);
+        }
+
         if (query.Online is { } online) Add("is_online = @online", "online", online);
         if (query.Tamper is { } tamper) Add("tamper_state = @tamper", "tamper", (int)tamper);
         if (Clean(query.OsVersion) is { } os) Add("os_version = @osVersion", "osVersion", os);

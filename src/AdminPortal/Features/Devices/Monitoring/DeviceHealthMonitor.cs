@@ -78,7 +78,7 @@ public sealed class DeviceHealthMonitor(
                     var detail = $"missed its check-ins; last seen {device.LastSeenAt:yyyy-MM-dd HH:mm} UTC.";
                     await connection.ExecuteAsync(new CommandDefinition(InsertOfflineAlert, new
                     {
-                        device.MerchantId, alertId = Guid.NewGuid(), device.Id, kind = (int)DeviceAlertKind.Offline, detail, now,
+                        device.MerchantId, alertId = Guid.CreateVersion7(now), device.Id, kind = (int)DeviceAlertKind.Offline, detail, now,
                     }, transaction, cancellationToken: ct));
                     wentOffline.Add(device.Id);
                 }
