@@ -75,8 +75,9 @@ public sealed class IngestSchemaMigrationTests
         string plan;
         if (provider == DatabaseProvider.Sqlite)
         {
-            plan = string.Join('\n', (await connection.QueryAsync<string>(
-                "SELECT detail FROM (EXPLAIN QUERY PLAN " + Query + ")", new { MerchantId, AlertId })).ToList());
+            // Rows of (id, parent, notused, detail); the detail names the index each step uses.
+            plan = string.Join('\n', (await connection.QueryAsync("EXPLAIN QUERY PLAN " + Query, new { MerchantId, AlertId }))
+                .Select(step => (string)((IDictionary<string, object?>)step)["detail"]!));
         }
         else
         {
