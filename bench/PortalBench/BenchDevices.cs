@@ -8,7 +8,8 @@ using NpgsqlTypes;
 namespace PortalBench;
 
 /// <summary>A terminal the bench created: its credential and where its store is.</summary>
-public sealed record BenchTerminal(Guid MerchantId, Guid DeviceId, Guid StoreId, string Secret, double? StoreLatitude, double? StoreLongitude);
+public sealed record BenchTerminal(Guid MerchantId, Guid DeviceId, Guid StoreId, string Secret, double? StoreLatitude, double? StoreLongitude,
+    string StoreTimeZone = "UTC");
 
 /// <summary>
 /// Puts devices straight into the fresh database (the shape enrollment writes), because enrolling a million terminals
@@ -31,6 +32,7 @@ public static class BenchDevices
         public Guid Id { get; init; }
         public double? Latitude { get; init; }
         public double? Longitude { get; init; }
+        public string TimeZone { get; init; } = "UTC";
     }
 
     private sealed record Row(
@@ -48,7 +50,7 @@ public static class BenchDevices
         await using (var connection = await database.OpenAsync())
         {
             stores = (await connection.QueryAsync<StoreRow>(
-                "SELECT merchant_id AS MerchantId, id AS Id, latitude AS Latitude, longitude AS Longitude FROM stores ORDER BY merchant_id, id")).ToArray();
+                "SELECT merchant_id AS MerchantId, id AS Id, latitude AS Latitude, longitude AS Longitude, time_zone AS TimeZone FROM stores ORDER BY merchant_id, id")).ToArray();
         }
 
         if (stores.Length == 0)
@@ -70,7 +72,7 @@ public static class BenchDevices
                 {
                     var secret = $"bench-{id:N}-{random.NextInt64():x16}";
                     hash = DeviceSecrets.HashSecret(secret);
-                    terminals.Add(new BenchTerminal(store.MerchantId, id, store.Id, secret, store.Latitude, store.Longitude));
+                    terminals.Add(new BenchTerminal(store.MerchantId, id, store.Id, secret, store.Latitude, store.Longitude, store.TimeZone));
                 }
 
                 var lastSeen = withSecrets ? now.AddSeconds(-random.Next(0, 300)) : now.AddSeconds(-random.Next(0, 30 * 24 * 3600));

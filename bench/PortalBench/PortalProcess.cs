@@ -100,6 +100,10 @@ public sealed class PortalProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException)
+            {
+                // Listening but slow to answer (a loaded machine): ask again until the deadline.
+            }
 
             await Task.Delay(200);
         }

@@ -8,7 +8,7 @@ using Dapper;
 namespace PortalBench;
 
 /// <summary>
-/// <c>transactions --db sqlite|postgres [--terminals 400] [--batch 500] [--concurrency 16] [--seconds 20] [--events 200000]</c>:
+/// <c>transactions --db sqlite|postgres [--terminals 4000] [--batch 500] [--concurrency 16] [--seconds 20] [--events 200000]</c>:
 /// transaction events persisted and scored per second through <c>POST /api/v1/transactions</c> (each batch answered
 /// after its group commit), then the per-event rule evaluation time of the portal's <see cref="FraudEngine"/> in-process.
 /// </summary>
@@ -22,7 +22,7 @@ public static class TransactionBench
         keep-alive connections, the portal in Release as its own process on a fresh database (after `seed-demo`). A 202 comes
         only after the group's transaction committed with every event stored, scored by the nine rules and its hits and alerts
         written (`TransactionIngestor`); the bench checks that the database holds at least as many events as were acknowledged.
-        Events: 55% contactless, 38% chip, some swipe/keyed, 4% refunds and voids, 3% declines, 1 in 200 on 200 hot cards, times shifted to the last 12:00 UTC (stores open).
+        Events: 55% contactless, 38% chip, some swipe/keyed, 4% refunds and voids, 3% declines, 1 in 200 on 200 hot cards, from 2026-12-01 03:00 each terminal at a till's pace (a sale every 5–35 s, a batch = ~2¾ h of its store's weekday afternoon, in the store's time zone) and 4,000 terminals (before: 400, each batch within 30 s at the last 12:00 UTC).
         *per-event rule evaluation*: the portal's `FraudEngine.Score` (every rule, then the state update) timed per event
         in-process on the same stream with the seeded stores' profiles. Targets: ≥ 50,000 events/s in batches; p99 < 1 ms.
         """;
@@ -32,7 +32,7 @@ public static class TransactionBench
 
     public static async Task<int> RunAsync(string[] args, Options options)
     {
-        var terminalCount = options.Int("terminals", 400);
+        var terminalCount = options.Int("terminals", 4000);
         var batch = options.Int("batch", 500);
         var concurrency = options.Int("concurrency", 16);
         var seconds = options.Int("seconds", 20);
@@ -66,11 +66,21 @@ public static class TransactionBench
             }, status => status == HttpStatusCode.Accepted);
 
             (await driver.ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(5))).Print("warm-up (batches)");
+            var databaseCpuBefore = await DatabaseServerCpuAsync(database);
             result = await driver.ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(seconds));
             result.Print("batches");
+            if (database.IsPostgres)
+            {
+                var used = DatabaseServerCpu(await DatabaseServerCpuAsync(database), databaseCpuBefore);
+                Console.WriteLine($"PostgreSQL backends of the bench database: {used.TotalSeconds:0.0} s CPU, " +
+                                  $"{used.TotalMilliseconds * 1000 / Math.Max(1, result.Succeeded * batch):0.0} us per acknowledged event.");
+            }
         }
 
         var stored = await CountEventsAsync(database) - stored0;
+        var hitRows = await CountAsync(database, "SELECT count(*) FROM fraud_rule_hits");
+        var alerts = await CountAsync(database, "SELECT count(*) FROM fraud_alerts");
+        Console.WriteLine($"{hitRows:N0} rule-hit rows ({(double)hitRows / Math.Max(1, stored):0.00} per event stored), {alerts:N0} alerts.");
         var acknowledgedEvents = result.Succeeded * batch;
         var eventsPerSecond = acknowledgedEvents / result.Elapsed.TotalSeconds;
         Console.WriteLine($"{Report.Count(eventsPerSecond)} events/s persisted and scored; {stored:N0} events stored in all, " +
@@ -132,9 +142,12 @@ public static class TransactionBench
 
         var traffic = new TransactionTraffic($"s{DateTime.UtcNow:HHmmss}", seed: 11);
         var now = DateTimeOffset.UtcNow;
-        var events = Enumerable.Range(0, count + count / 10)
-            .Select(i => (terminals[i % terminals.Count], i))
-            .Select(x => traffic.ToEvent(traffic.Next(x.Item1, now), x.Item1, now))
+        // Scored in the order the ingest loop scores them: batch after batch, each one terminal's events.
+        const int BatchSize = 500;
+        var events = Enumerable.Range(0, (count + count / 10 + BatchSize - 1) / BatchSize)
+            .Select(b => terminals[b % terminals.Count])
+            .SelectMany(terminal => traffic.NextBatch(terminal, BatchSize, now).Select(item => traffic.ToEvent(item, terminal, now)))
+            .Take(count + count / 10)
             .ToArray();
         var warmUp = count / 10;
         var latencies = new Latencies();
@@ -174,9 +187,50 @@ public static class TransactionBench
         public double? Longitude { get; init; }
     }
 
-    private static async Task<long> CountEventsAsync(BenchDatabase database)
+    /// <summary>
+    /// CPU ticks so far of each PostgreSQL backend serving the bench database (from /proc: the server runs on this
+    /// machine), so the server's share of an event can be told from the portal's. Background processes (WAL writer,
+    /// checkpointer) serve every database and are not counted.
+    /// </summary>
+    private static async Task<Dictionary<int, long>> DatabaseServerCpuAsync(BenchDatabase database)
+    {
+        var ticks = new Dictionary<int, long>();
+        if (!database.IsPostgres)
+        {
+            return ticks;
+        }
+
+        await using var connection = await database.OpenAsync();
+        foreach (var pid in await connection.QueryAsync<int>("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))
+        {
+            try
+            {
+                // Fields after the command name: state is the 1st, utime the 12th, stime the 13th.
+                var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks[pid] = long.Parse(fields[11], Report.Invariant) + long.Parse(fields[12], Report.Invariant);
+            }
+            catch (IOException)
+            {
+                // The backend ended meanwhile.
+            }
+        }
+
+        return ticks;
+    }
+
+    private static TimeSpan DatabaseServerCpu(Dictionary<int, long> after, Dictionary<int, long> before)
+    {
+        const double TicksPerSecond = 100; // USER_HZ on Linux
+        var ticks = after.Sum(p => p.Value - before.GetValueOrDefault(p.Key));
+        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
+    private static Task<long> CountEventsAsync(BenchDatabase database) => CountAsync(database, "SELECT count(*) FROM fraud_events");
+
+    private static async Task<long> CountAsync(BenchDatabase database, string sql)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM fraud_events");
+        return await connection.ExecuteScalarAsync<long>(sql);
     }
 }
