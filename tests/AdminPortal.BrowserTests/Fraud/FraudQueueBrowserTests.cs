@@ -125,7 +125,7 @@ public sealed class FraudQueueBrowserTests(BrowserFixture browser)
         var reference = (await rows.First.GetByTestId("alert-link").TextContentAsync())!;
         await rows.First.Locator("td").Nth(2).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/fraud/alerts/[0-9a-fA-F-]{36}$"));
-        await Expect(page.Locator("h1")).ToContainTextAsync(reference);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = reference })).ToBeVisibleAsync();
     }
 
     /// <summary>Enrolls a terminal through the device API and returns a client that sends its bearer secret.</summary>
