@@ -6,7 +6,7 @@ using Microsoft.Playwright;
 namespace PortalBench;
 
 /// <summary>
-/// <c>circuits [--pages 200] [--first 50] [--portal-path fraud] [--portal-wait TESTID|none] [--no-demo-data] [--db sqlite|postgres] [--heap-stat] [--portal-only]</c>:
+/// <c>circuits [--pages 200] [--first 50] [--portal-path fraud] [--portal-wait TESTID|none] [--no-demo-data] [--db sqlite|postgres] [--heap-stat] [--portal-only] [--port 5189]</c>:
 /// server memory per live Blazor circuit, a signed-in portal page (the fraud queue unless <c>--portal-path</c> names
 /// another, e.g. <c>not-found</c> for the bare shell; <c>--no-demo-data</c> for an empty queue) against a stock
 /// <c>dotnet new blazor</c> counter page, in one run. Each app runs as its own process with
@@ -16,8 +16,9 @@ namespace PortalBench;
 /// </summary>
 public static class CircuitMemoryBench
 {
-    // Ports of the memory helper's range, so a run does not collide with the portal or other benches on this machine.
-    private const int PortalPort = 5189, PortalProbePort = 5198, StockPort = 5197, StockProbePort = 5199;
+    // Four ports from --port (default 5189): the portal, its probe, the stock app, its probe, so runs of several
+    // people on one machine (or a run beside other benches) do not collide.
+    private const int DefaultBasePort = 5189;
 
     private const string Heading = "## Blazor Server memory per live circuit";
 
@@ -43,6 +44,8 @@ public static class CircuitMemoryBench
         var portalPath = options.Get("portal-path", "fraud").TrimStart('/');
         var heapStat = options.Flag("heap-stat");
         var portalOnly = options.Flag("portal-only");
+        var basePort = options.Int("port", DefaultBasePort);
+        var (portalPort, portalProbePort, stockPort, stockProbePort) = (basePort, basePort + 1, basePort + 2, basePort + 3);
         // The queue shows its rows only once the interactive render loaded them; other pages need no marker beyond the
         // circuit's WebSocket, which every page waits for.
         var portalWait = options.Get("portal-wait", portalPath == "fraud" && !options.Flag("no-demo-data") ? "alert-link" : "none");
@@ -71,10 +74,10 @@ public static class CircuitMemoryBench
         Measurement stock = new(double.NaN, double.NaN, 0, 0);
         if (!portalOnly)
         {
-            using (var stockApp = StartStock(stockAssembly, stockDirectory, probe, port: StockPort, probePort: StockProbePort))
+            using (var stockApp = StartStock(stockAssembly, stockDirectory, probe, port: stockPort, probePort: stockProbePort))
             {
-                await WaitForAsync($"http://localhost:{StockPort}/");
-                stock = await MeasureAsync(browser, $"http://localhost:{StockPort}/", null, pages, first, StockProbePort, heapStat ? stockApp.Id : null, async page =>
+                await WaitForAsync($"http://localhost:{stockPort}/");
+                stock = await MeasureAsync(browser, $"http://localhost:{stockPort}/", null, pages, first, stockProbePort, heapStat ? stockApp.Id : null, async page =>
                 {
                     await page.GotoAsync("counter");
                     var button = page.GetByRole(AriaRole.Button, new() { Name = "Click me" });
@@ -112,15 +115,15 @@ public static class CircuitMemoryBench
         }
 
         Measurement portalFigures;
-        await using (var portal = await PortalProcess.StartAsync(database, PortalPort, environment: "Development", host: "localhost",
-                         variables: ["DOTNET_STARTUP_HOOKS=" + probe, $"GCPROBE_PORT={PortalProbePort}", .. options.PortalEnvironment]))
+        await using (var portal = await PortalProcess.StartAsync(database, portalPort, environment: "Development", host: "localhost",
+                         variables: ["DOTNET_STARTUP_HOOKS=" + probe, $"GCPROBE_PORT={portalProbePort}", .. options.PortalEnvironment]))
         {
             if (options.Get("screenshots") is { } screenshots)
             {
                 await ScreenshotsAsync(browser, portal.BaseUrl + "/", token, screenshots);
             }
 
-            portalFigures = await MeasureAsync(browser, portal.BaseUrl + "/", token, pages, first, PortalProbePort, heapStat ? portal.ProcessId : null, async page =>
+            portalFigures = await MeasureAsync(browser, portal.BaseUrl + "/", token, pages, first, portalProbePort, heapStat ? portal.ProcessId : null, async page =>
             {
                 // The first render batches arrive after the handshake: the circuit and its components exist by then.
                 // Frames are counted from the moment the socket opens, so none is missed.

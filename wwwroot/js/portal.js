@@ -32,6 +32,18 @@ window.portal.merchant = {
 };
 // Set once the page's circuit is live, so people (and browser tests) know clicks are handled.
 window.portal.markInteractive = () => { document.documentElement.dataset.interactive = "true"; };
+// Table rows that open a page ([data-row-link] on the tbody, such as the fraud queue's): a click anywhere on a row
+// follows the row's first link, as a click on the link itself would (Blazor's router handles it). Done here so the server
+// keeps no click handler per row; the link stays the way in for the keyboard, and clicks on links, buttons or a text
+// selection inside the row are left alone.
+document.addEventListener("click", (e) => {
+    if (e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    const row = e.target.closest("[data-row-link] > tr");
+    if (!row || e.target.closest("a, button, input, select, textarea, label")) return;
+    if (window.getSelection && String(window.getSelection()).length > 0) return;
+    const link = row.querySelector("a[href]");
+    if (link) link.click();
+});
 // Disclosures ([data-disclosure]: a [data-disclosure-toggle] button with aria-controls naming the panel), such as the
 // account menu. Handled here, in the browser, so the server keeps no state for them; delegated from the document, so
 // they work on prerendered markup and after enhanced navigation.

@@ -111,6 +111,21 @@ public sealed class FraudQueueBrowserTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "First page" }).ClickAsync();
         await Expect(range).ToHaveTextAsync($"1-10 of {total}");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Previous page" })).ToBeDisabledAsync();
+        // The selects show what was chosen (their options are shared markup; the chosen one is marked).
+        await Expect(status).ToHaveValueAsync("Open");
+        await Expect(page.GetByLabel("Rows per page:")).ToHaveValueAsync("10");
+
+        // On a narrow screen each cell shows its column's name before its value (from the stylesheet, by column).
+        await page.SetViewportSizeAsync(420, 900);
+        Assert.Equal("\"Score\"", await rows.First.Locator("td").Nth(2).EvaluateAsync<string>("td => getComputedStyle(td, '::before').content"));
+        Assert.Equal("\"Assignee\"", await rows.First.Locator("td").Nth(9).EvaluateAsync<string>("td => getComputedStyle(td, '::before').content"));
+        await page.SetViewportSizeAsync(1280, 900);
+
+        // A click anywhere on a row, not only on its link, opens the alert.
+        var reference = (await rows.First.GetByTestId("alert-link").TextContentAsync())!;
+        await rows.First.Locator("td").Nth(2).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/fraud/alerts/[0-9a-fA-F-]{36}$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = reference })).ToBeVisibleAsync();
     }
 
     /// <summary>Enrolls a terminal through the device API and returns a client that sends its bearer secret.</summary>

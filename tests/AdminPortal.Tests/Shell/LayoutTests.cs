@@ -63,3 +63,37 @@ public sealed class LayoutTests : PortalComponentTest
         layout.WaitForAssertion(() => Assert.Contains("mud-drawer--closed", layout.Find("aside#main-navigation").ClassName));
     }
 }
+
+public sealed class ProvidersLayoutTests : PortalComponentTest
+{
+    [Fact]
+    public void The_default_layout_adds_the_popover_and_dialog_providers_inside_the_shell_which_has_only_the_snackbar_provider()
+    {
+        Context.JSInterop.Setup<string?>("portal.theme.get").SetResult("light");
+        Context.JSInterop.Setup<bool>("portal.isNarrow").SetResult(false);
+        Context.Services.AddScoped<AdminPortal.Infrastructure.Shell.PageReload>();
+
+        var shell = Render<MainLayout>(p => p.Add(l => l.Body, b => b.AddContent(0, "page body")));
+        Assert.Empty(shell.FindAll(".mud-popover-provider"));
+        Assert.Single(shell.FindComponents<MudBlazor.MudSnackbarProvider>());
+        Assert.Empty(shell.FindComponents<MudBlazor.MudDialogProvider>());
+
+        // Nested in the shell (its own @layout), with the providers pages with selects, menus and dialogs need.
+        Assert.Equal(typeof(MainLayout), typeof(MudProvidersLayout).GetCustomAttributes(typeof(Microsoft.AspNetCore.Components.LayoutAttribute), false)
+            .Cast<Microsoft.AspNetCore.Components.LayoutAttribute>().Single().LayoutType);
+        var withProviders = Render<MudProvidersLayout>(p => p.Add(l => l.Body, b => b.AddContent(0, "page body")));
+        Assert.Single(withProviders.FindAll(".mud-popover-provider"));
+        Assert.Single(withProviders.FindComponents<MudBlazor.MudDialogProvider>());
+        Assert.Contains("page body", withProviders.Markup);
+    }
+
+    [Fact]
+    public void The_fraud_queue_uses_the_shell_alone()
+    {
+        // It has no MudBlazor selects, menus or dialogs; its snackbars come from the shell's provider.
+        var layout = typeof(AdminPortal.Features.Fraud.Queue.ReviewQueuePage)
+            .GetCustomAttributes(typeof(Microsoft.AspNetCore.Components.LayoutAttribute), false)
+            .Cast<Microsoft.AspNetCore.Components.LayoutAttribute>().Single();
+        Assert.Equal(typeof(MainLayout), layout.LayoutType);
+    }
+}
