@@ -45,25 +45,6 @@ public sealed class SqlitePreparedInsertTests
     }
 
     [Fact]
-    public void Time_ordered_alert_ids_stored_as_upper_case_text_sort_in_time_order()
-    {
-        // Ingestion gives alerts UUIDv7 ids so that inserts append to the alert b-trees; on SQLite that only holds if
-        // the stored text (upper-case hex, where digits sort before letters) sorts as the time inside the id.
-        var start = new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero);
-        var texts = Enumerable.Range(0, 2000)
-            .Select(i => Guid.CreateVersion7(start.AddMilliseconds(i * 7919L)))
-            .Select(id =>
-            {
-                Span<char> text = stackalloc char[36];
-                SqlitePreparedInsert.FormatGuid(id, text);
-                return text.ToString();
-            })
-            .ToList();
-
-        Assert.Equal(texts, texts.Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
     public void Execute_reports_a_row_skipped_by_on_conflict_and_the_values_read_back_unchanged()
     {
         using var connection = new SqliteConnection("Data Source=:memory:");

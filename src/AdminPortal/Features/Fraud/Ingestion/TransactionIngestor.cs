@@ -162,7 +162,7 @@ internal sealed class TransactionIngestor : BackgroundService
         {
             await using var pragma = connection.CreateCommand();
             // synchronous = FULL: an acknowledgement must survive power loss, not only a crash. cache_size: a group inserts
-            // thousands of rows into indexes keyed by random event ids; with SQLite's default 2 MB cache
+            // thousands of rows into indexes keyed by random card tokens and event ids; with SQLite's default 2 MB cache
             // most of those index pages were read back from the OS for every group (about 5 us of CPU per event). The
             // cache grows to this size only as pages are used, and stays with this pooled connection.
             pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;";
@@ -171,8 +171,6 @@ internal sealed class TransactionIngestor : BackgroundService
 
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var inserted = await _store.InsertNewAsync(connection, transaction, candidates, ct);
-
-        Func<Guid> newAlertId = () => Guid.CreateVersion7(now);
 
         // Score in arrival order: only events that are really new change the state.
         var scored = new List<ScoreResult>();
@@ -199,9 +197,7 @@ internal sealed class TransactionIngestor : BackgroundService
             }
 
             var joinWindow = TimeSpan.FromMinutes(_engine.SettingsOf(e.MerchantId).JoinMinutes);
-            // Time-ordered ids (UUIDv7; their upper-case text on SQLite sorts as their time): a new alert's row and the
-            // alert index entries of its hits go at the end of their b-trees instead of on a random page.
-            var decision = _router.Route(result, joinWindow, newAlertId);
+            var decision = _router.Route(result, joinWindow, Guid.NewGuid);
             if (decision.Action == AlertAction.Open)
             {
                 await _store.OpenAlertAsync(connection, transaction, decision.Alert!, result, now, ct);
