@@ -55,6 +55,28 @@ public sealed class AlertTests
     }
 
     [Theory, BothDatabases]
+    public async Task Alerts_opened_within_the_same_minute_have_distinct_references(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        var start = InStoreHours();
+
+        // Three terminals each send a velocity burst, within a second or so: three alerts. People tell alerts apart
+        // (and find them when linking an incident) by reference, so the id's leading characters must not encode the
+        // time (with a version 7 id all three would read the same "FA-…").
+        foreach (var n in new[] { 1, 2, 3 })
+        {
+            var terminal = await host.CreateTerminalAsync($"M-ALERT-REF-{n}");
+            using var client = host.DeviceClient(terminal);
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(VelocityBurst($"ref-{n}", 7, start))).StatusCode);
+        }
+
+        var alerts = (await host.Get<AlertQueue>().SearchAsync(AccessScope.PlatformAdmin(Ada.Id), new AlertQuery())).Rows;
+        Assert.Equal(3, alerts.Count);
+        Assert.Equal(3, alerts.Select(a => a.Reference).Distinct().Count());
+    }
+
+    [Theory, BothDatabases]
     public async Task Scoring_state_is_rebuilt_from_stored_events_after_a_restart(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

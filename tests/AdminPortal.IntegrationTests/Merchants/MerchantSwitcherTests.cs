@@ -116,7 +116,8 @@ public sealed class MerchantSwitcherTests
 
         Select(switcher).Change(severn.Id.ToString());
 
-        Assert.Equal(severn.Id, current.MerchantId);
+        // The change is handled on the renderer's dispatcher, which may still be finishing the previous render.
+        switcher.WaitForAssertion(() => Assert.Equal(severn.Id, current.MerchantId));
         Assert.Equal([severn.Id], store.Saved);
         Assert.Equal(1, reload.Generation);
         Assert.Equal("Severn Books · compliance officer", Select(switcher).QuerySelector("option[selected]")?.TextContent);
@@ -127,7 +128,7 @@ public sealed class MerchantSwitcherTests
         Assert.Equal(severn.Id, current.MerchantId);
 
         Select(switcher).Change(Guid.Empty.ToString());
-        Assert.Null(current.MerchantId);
+        switcher.WaitForAssertion(() => Assert.Null(current.MerchantId));
         Assert.Equal([severn.Id, null], store.Saved);
     }
 
