@@ -22,10 +22,11 @@ public sealed class CheckInWriteCostTests
     // Services built by hand, without the portal host that registers the Merchants JSON column.
     static CheckInWriteCostTests() => DapperTypeHandlers.AddJson<OpeningHours>();
 
-    [Theory, BothDatabases]
-    public async Task History_ids_follow_the_order_the_check_ins_were_received_in(DatabaseProvider provider)
+    // SQLite only: PostgreSQL keeps random ids (measured slower with time-ordered ones).
+    [Fact]
+    public async Task On_sqlite_history_ids_follow_the_order_the_check_ins_were_received_in()
     {
-        var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
+        var (database, connections) = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
         await using var _ = database;
         var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
         var options = Options.Create(new DeviceOptions { CheckInIntervalSeconds = 60 });

@@ -119,11 +119,13 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         bool IsActive(CheckInWork work) => states.TryGetValue(work.Device.DeviceId, out var state) && state.MerchantId == work.Device.MerchantId
             && state.Status is not (DeviceStatus.Retired or DeviceStatus.Wiped or DeviceStatus.Pending);
         var active = batch.Where(IsActive).ToList();
-        // Time-ordered ids (version 7, stamped with the receive time): each new history row goes to the right end of the
-        // primary key instead of a random leaf, so a group dirties a few pages there rather than one page per row
-        // (SQLite keeps Guids as upper-case text, whose order is the timestamp's; PostgreSQL compares uuids bytewise).
+        // SQLite: time-ordered ids (version 7, stamped with the receive time), so each new history row goes to the right
+        // end of the merchant's part of the primary key instead of a random leaf and a group dirties fewer WAL pages
+        // (Guids are upper-case text there, whose order is the timestamp's). PostgreSQL measured slower with them
+        // (docs/BENCHMARKS.md, check-ins, 2026-12-01), so it keeps random ids.
+        var timeOrderedIds = !dialect.IsPostgres;
         var stored = await MultiRowInsert.InsertIgnoringConflictsAsync(connection, transaction, dialect, "device_check_ins", CheckInColumns, active, w => [
-            w.Device.MerchantId, Guid.CreateVersion7(w.ReceivedAt), w.Device.DeviceId, w.ReceivedAt, w.Report.OsVersion, w.Report.FirmwareVersion,
+            w.Device.MerchantId, timeOrderedIds ? Guid.CreateVersion7(w.ReceivedAt) : Guid.NewGuid(), w.Device.DeviceId, w.ReceivedAt, w.Report.OsVersion, w.Report.FirmwareVersion,
             w.Report.AppVersion, w.Report.BatteryPercent, w.Report.NetworkType, w.Report.NetworkEncrypted, w.Report.Latitude,
             w.Report.Longitude, w.Report.AccuracyMeters, (int)w.Report.TamperState, w.Report.TamperDetail, w.Report.Rooted,
             w.Report.P2peKeysLoaded, w.IdempotencyKey,
