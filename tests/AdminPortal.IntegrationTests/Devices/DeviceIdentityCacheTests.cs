@@ -72,8 +72,28 @@ public sealed class DeviceIdentityCacheTests
     public async Task A_change_announced_by_another_instance_is_forgotten_here(DatabaseProvider provider)
     {
         await using var api = await DeviceApiHarness.StartAsync(provider);
-        var terminal = await api.EnrollAsync();
         var credentials = api.Portal.GetService<DeviceCredentials>();
+        var live = api.Portal.GetService<AdminPortal.Infrastructure.LiveUpdates.ILiveUpdates>();
+        // The enrollment announces itself too, and that message (through NOTIFY on PostgreSQL) may arrive after the
+        // identity below was cached and forget it: wait for it first, so the only message that matters is the test's.
+        var enrolled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        DeviceApiHarness.Terminal terminal;
+        using (live.Subscribe<DeviceChanged>(null, change =>
+               {
+                   if (change.Change == DeviceChange.Enrolled)
+                   {
+                       enrolled.TrySetResult();
+                   }
+
+                   return Task.CompletedTask;
+               }))
+        {
+            terminal = await api.EnrollAsync();
+            await enrolled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        // Delivered to each subscriber on its own task: give the cache's own handler of that message time to run.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
         Assert.NotNull(await credentials.AuthenticateAsync(terminal.Secret, CancellationToken.None));
 
         // Another instance retires the device: the row changes behind this instance's back, then the message arrives.
@@ -83,7 +103,6 @@ public sealed class DeviceIdentityCacheTests
         }
 
         Assert.NotNull(await credentials.AuthenticateAsync(terminal.Secret, CancellationToken.None));
-        var live = api.Portal.GetService<AdminPortal.Infrastructure.LiveUpdates.ILiveUpdates>();
         live.Publish(api.Merchant.Id, new DeviceChanged(api.Merchant.Id, terminal.DeviceId, DeviceChange.StatusChanged));
         // Messages are delivered on the thread pool: this waits for that delivery, the cache is not expected to expire.
         await WhenAsync(async () => await credentials.AuthenticateAsync(terminal.Secret, CancellationToken.None) is null);
