@@ -26,8 +26,9 @@ public sealed class CurrentMerchant
 /// app bar. Inside a circuit the circuit handler below puts the circuit's <see cref="CurrentMerchant"/> in an
 /// async-local for every piece of work the circuit's browser starts (the ASP.NET Core pattern for reaching circuit
 /// services from another DI scope). Everywhere else, the browser's remembered choice (<see cref="RememberedMerchantCookie"/>)
-/// of the HTTP request at hand: the prerendered first response of a page, a circuit's first render (it runs over the
-/// request that opened the circuit, before any browser activity), and plain requests such as the CSV and PDF exports.
+/// of the HTTP request at hand: the prerendered first response of a page and plain requests such as the CSV and PDF
+/// exports (and a circuit's first render where ASP.NET Core still exposes the request that opened the circuit; where it
+/// does not, the switcher reads the choice from the browser and reloads the page, as before the cookie).
 /// Either way the scope provider only narrows to a merchant the person may see.
 /// </summary>
 public sealed class CurrentMerchantAccessor(IHttpContextAccessor http)
