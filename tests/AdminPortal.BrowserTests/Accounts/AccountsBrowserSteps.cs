@@ -30,12 +30,12 @@ internal static class AccountsBrowserSteps
     public static async Task EnrollKeyAsync(this BrowserSession session, string name)
     {
         var page = session.Page;
-        await page.WaitForURLAsync("**/account/enroll");
+        await page.WaitForArrivalAsync("**/account/enroll");
         await page.GetByLabel("Key name").FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "Enroll security key" }).ClickAsync();
         await Expect(page.GetByTestId("recovery-codes").Locator("li")).ToHaveCountAsync(10);
         await page.GetByRole(AriaRole.Link, new() { Name = "I have saved my recovery codes" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.WaitForArrivalAsync(url => new Uri(url).AbsolutePath == "/");
     }
 
     public static async Task SubmitPasswordAsync(this IPage page, string email, string password)

@@ -22,7 +22,7 @@ public sealed class SessionBrowserTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Merchants" })).ToBeVisibleAsync();
 
         // Nobody touches the page: the server ends the session and the open page goes to sign-in by itself.
-        await page.WaitForURLAsync("**/sign-in?returnUrl=%2Fmerchants", new() { Timeout = 20_000 });
+        await page.WaitForArrivalAsync("**/sign-in?returnUrl=%2Fmerchants", 20_000);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
 
@@ -39,7 +39,7 @@ public sealed class SessionBrowserTests(BrowserFixture browser)
 
         await portal.GetService<AdminPortal.Features.Accounts.PersonDirectory>().DisableAsync(person.Id);
 
-        await page.WaitForURLAsync("**/sign-in?returnUrl=%2Fmerchants");
+        await page.WaitForArrivalAsync("**/sign-in?returnUrl=%2Fmerchants");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
 

@@ -19,7 +19,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser)
         var page = session.Page;
 
         await page.GotoAsync("/");
-        await page.WaitForURLAsync("**/sign-in");
+        await page.WaitForArrivalAsync("**/sign-in");
         await page.GotoAsync("/setup");
         await page.GetByLabel("Setup token").FillAsync(token);
         await page.GetByLabel("Email").FillAsync("root@example.com");
@@ -33,12 +33,12 @@ public sealed class SignInBrowserTests(BrowserFixture browser)
         await session.WaitForCircuitAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Root Admin" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync("**/sign-in");
+        await page.WaitForArrivalAsync("**/sign-in");
 
         await page.SubmitPasswordAsync("root@example.com", AccountsBrowserSteps.Password);
-        await page.WaitForURLAsync("**/sign-in/key");
+        await page.WaitForArrivalAsync("**/sign-in/key");
         await page.GetByRole(AriaRole.Button, new() { Name = "Use security key" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.WaitForArrivalAsync(url => new Uri(url).AbsolutePath == "/");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Root Admin" })).ToBeVisibleAsync();
 
         var response = await page.GotoAsync("/setup");
@@ -57,7 +57,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser)
         await page.GotoAsync("/sign-in");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.WaitForArrivalAsync(url => new Uri(url).AbsolutePath == "/");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Enrolled Person" })).ToBeVisibleAsync();
     }
 
@@ -73,7 +73,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser)
 
         await page.GotoAsync("/sign-in");
         await page.SubmitPasswordAsync("lost-key@example.com", AccountsBrowserSteps.Password);
-        await page.WaitForURLAsync("**/sign-in/key");
+        await page.WaitForArrivalAsync("**/sign-in/key");
         await page.GetByRole(AriaRole.Button, new() { Name = "Use security key" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("No key was used");

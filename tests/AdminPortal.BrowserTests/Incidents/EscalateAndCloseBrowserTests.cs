@@ -31,7 +31,7 @@ public sealed class EscalateAndCloseBrowserTests(BrowserFixture browser)
         await page.GetByTestId("escalate-alert").GetByRole(AriaRole.Button).ClickAsync();
         await page.GetByTestId("escalate-sev2").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Escalate", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/incidents/[0-9a-f-]{36}$"));
+        await page.WaitForArrivalAsync(new System.Text.RegularExpressions.Regex("/incidents/[0-9a-f-]{36}$"));
         var incidentUrl = page.Url;
         await Expect(page.GetByTestId("incident-status")).ToHaveTextAsync("New");
         await Expect(page.GetByTestId("incident-severity")).ToHaveTextAsync("SEV2");

@@ -36,7 +36,7 @@ public sealed class ReportLostTerminalBrowserTests(BrowserFixture browser)
         await session.WaitForCircuitAsync();
         await Expect(page.GetByTestId("queue-empty")).ToBeVisibleAsync();
         await page.GetByTestId("report-incident").ClickAsync();
-        await page.WaitForURLAsync("**/incidents/new");
+        await page.WaitForArrivalAsync("**/incidents/new");
         await session.WaitForCircuitAsync();
 
         // One merchant: it is chosen already; lost or stolen is the default type.
@@ -50,7 +50,7 @@ public sealed class ReportLostTerminalBrowserTests(BrowserFixture browser)
         await page.GetByLabel("What happened").FillAsync("Taken during the lunch rush; police report filed.");
         await page.GetByTestId("report-submit").ClickAsync();
 
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/incidents/[0-9a-f-]{36}$"));
+        await page.WaitForArrivalAsync(new System.Text.RegularExpressions.Regex("/incidents/[0-9a-f-]{36}$"));
         await Expect(page.GetByTestId("incident-status")).ToHaveTextAsync("New");
         await Expect(page.GetByTestId("timeline-entry").Last).ToContainTextAsync("terminal SN-STOLEN-7 reported lost or stolen; lock requested");
         await using (var connection = await portal.GetService<IDbConnectionFactory>().OpenAsync())

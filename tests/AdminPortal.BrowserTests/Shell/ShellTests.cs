@@ -71,7 +71,7 @@ public sealed class ShellTests(BrowserFixture browser)
         await Expect(keys).ToBeHiddenAsync();
         await button.ClickAsync();
         await keys.ClickAsync();
-        await page.WaitForURLAsync("**/account/keys");
+        await page.WaitForArrivalAsync("**/account/keys");
         await Expect(keys).ToBeHiddenAsync();
     }
 }
