@@ -122,6 +122,21 @@ window.portalWebAuthn = (() => {
     return { create, get };
 })();
 
+// An enrollment link carries its one-time token in the fragment (/enroll#token), which never reaches a server log.
+// Move it into the page's form, take it out of the address bar and history, and post it.
+(() => {
+    const form = document.querySelector("[data-enroll-open]");
+    if (!form) return;
+    const token = decodeURIComponent(window.location.hash.slice(1));
+    history.replaceState(null, "", window.location.pathname);
+    if (token) {
+        form.querySelector("[data-enroll-token]").value = token;
+        form.submit();
+    } else {
+        document.querySelector("[data-enroll-missing]").hidden = false;
+    }
+})();
+
 // A click or key press on an open page is use of the session (PCI DSS 8.2.8 idle limit); tell the server now and then.
 (() => {
     let last = 0;

@@ -34,7 +34,7 @@ internal sealed partial class AccountsDriver(PortalHost host) : IDisposable
         var directory = host.GetService<PersonDirectory>();
         var person = await directory.CreateAsync(email, email.Split('@')[0], isPlatformAdmin: false);
         var link = await directory.CreateEnrollmentLinkAsync(person.Id, TimeSpan.FromHours(1));
-        var setPassword = await PostFormAsync(link, "enroll", new() { ["Input.Password"] = password, ["Input.Confirm"] = password });
+        var setPassword = await SetPasswordThroughLinkAsync(link, password);
         Assert.Equal("/account/enroll", AccountsDriver.Where(setPassword));
         var codes = await RegisterKeyAsync(key, "Test key");
         return (person, codes);
@@ -73,6 +73,22 @@ internal sealed partial class AccountsDriver(PortalHost host) : IDisposable
     }
 
     /// <summary>Status of a page for this client: 200, or a redirect (302) with its location.</summary>
+    /// <summary>What the enrollment page's script does with a link: posts the token from its fragment.</summary>
+    public Task<HttpResponseMessage> OpenEnrollmentLinkAsync(string link) =>
+        PostFormAsync("/enroll", "enroll-open", new() { ["token"] = EnrollmentToken(link) });
+
+    /// <summary>The password form of an opened enrollment link (it posts the token back with the password).</summary>
+    public Task<HttpResponseMessage> SetPasswordThroughLinkAsync(string link, string password) =>
+        PostFormAsync("/enroll", "enroll", new() { ["Input.Token"] = EnrollmentToken(link), ["Input.Password"] = password, ["Input.Confirm"] = password });
+
+    /// <summary>The one-time token of an enrollment link: its fragment.</summary>
+    public static string EnrollmentToken(string link)
+    {
+        var hash = link.IndexOf('#', StringComparison.Ordinal);
+        Assert.True(hash > 0, $"{link} carries no token in its fragment");
+        return link[(hash + 1)..];
+    }
+
     public async Task<(HttpStatusCode Status, string? Location)> VisitAsync(string path)
     {
         var response = await Client.GetAsync(path);

@@ -87,13 +87,14 @@ public sealed class RecoveryAndSetupTests
 
         Assert.Equal(0, await command.RunAsync(["--email", "ops@example.com"], output, CancellationToken.None));
 
-        var link = new Uri(output.ToString().Split('\n').Single(l => l.Contains("/enroll/")).Trim());
+        var link = output.ToString().Split('\n').Single(l => l.Contains("/enroll#")).Trim();
+        Assert.Equal("/enroll", new Uri(link).AbsolutePath);
         using var driver = new AccountsDriver(portal);
-        Assert.Equal(HttpStatusCode.OK, (await driver.VisitAsync(link.PathAndQuery)).Status);
-        var used = await driver.PostFormAsync(link.PathAndQuery, "enroll", new() { ["Input.Password"] = "Unusual-Phrase-2931", ["Input.Confirm"] = "Unusual-Phrase-2931" });
+        Assert.Equal(HttpStatusCode.OK, (await driver.OpenEnrollmentLinkAsync(link)).StatusCode);
+        var used = await driver.SetPasswordThroughLinkAsync(link, "Unusual-Phrase-2931");
         Assert.Equal("/account/enroll", AccountsDriver.Where(used));
         using var other = new AccountsDriver(portal);
-        Assert.Equal(HttpStatusCode.NotFound, (await other.VisitAsync(link.PathAndQuery)).Status);
+        Assert.Equal(HttpStatusCode.Gone, (await other.OpenEnrollmentLinkAsync(link)).StatusCode);
         Assert.True((await portal.GetService<PersonDirectory>().FindByEmailAsync("ops@example.com"))!.IsPlatformAdmin);
     }
 

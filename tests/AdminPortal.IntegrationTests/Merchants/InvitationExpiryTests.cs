@@ -28,9 +28,9 @@ public sealed class InvitationExpiryTests
         using var invited = new AccountsDriver(portal);
 
         clock.Advance(TimeSpan.FromHours(71));
-        Assert.Equal(HttpStatusCode.OK, (await invited.VisitAsync(invitation.EnrollmentLink!)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await invited.OpenEnrollmentLinkAsync(invitation.EnrollmentLink!)).StatusCode);
 
         clock.Advance(TimeSpan.FromHours(2));
-        Assert.Equal(HttpStatusCode.NotFound, (await invited.VisitAsync(invitation.EnrollmentLink!)).Status);
+        Assert.Equal(HttpStatusCode.Gone, (await invited.OpenEnrollmentLinkAsync(invitation.EnrollmentLink!)).StatusCode);
     }
 }

@@ -24,7 +24,7 @@ public sealed class MembershipTests
 
         var invitation = await memberships.InviteAsync(ownerUser, merchant.Id, "Colin@Thames.example", "Colin Officer", MerchantRole.ComplianceOfficer);
 
-        Assert.StartsWith("/enroll/", invitation.EnrollmentLink);
+        Assert.StartsWith("/enroll#", invitation.EnrollmentLink);
         Assert.Equal("colin@thames.example", invitation.Person.Email);
         var colin = await portal.SignedInPrincipalAsync(invitation.Person);
         var scope = await portal.GetService<IAccessScopeProvider>().GetAsync(colin);

@@ -80,7 +80,8 @@ public sealed class PersonDirectory(IDbConnectionFactory db, TimeProvider clock,
     {
         _ = await FindAsync(personId, ct) ?? throw new InvalidOperationException("No such person.");
         var token = await tokens.CreateAsync(OneTimeTokens.Enrollment, personId, lifetime, ct);
-        return $"/enroll/{token}";
+        // In the fragment, which browsers never send to a server (see EnrollmentLinkPage).
+        return $"/enroll#{token}";
     }
 
     /// <summary>Disables the person and ends all their sessions, which also closes their open pages.</summary>
