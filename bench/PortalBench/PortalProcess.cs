@@ -36,42 +36,41 @@ public sealed class PortalProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// CPU time so far of the runtime's tiered-compilation thread (from /proc): the background JIT that re-compiles hot
-    /// methods for a while after start. Subtracted from <see cref="CpuTime"/>, what is left is the steady-state cost.
+    /// CPU ticks (1/100 s) so far of each of the runtime's tiered-compilation threads, by thread id (from /proc): the
+    /// background JIT that re-compiles hot methods for a while after start. The runtime ends an idle one and starts a
+    /// new one later, and an ended thread's ticks vanish from /proc, so callers sample this while they measure.
     /// </summary>
-    public TimeSpan TieredCompilationCpuTime
+    public Dictionary<int, long> TieredCompilationTicks()
     {
-        get
+        var ticks = new Dictionary<int, long>();
+        try
         {
-            long ticks = 0;
-            try
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
             {
-                foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+                try
                 {
-                    try
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                    if (name.StartsWith(".NET Tiered Com", StringComparison.Ordinal))
                     {
-                        var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                        var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
-                        if (name.StartsWith(".NET Tiered Com", StringComparison.Ordinal))
-                        {
-                            // Fields after the name: state is the 1st, utime the 12th, stime the 13th.
-                            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                            ticks += long.Parse(fields[11], Report.Invariant) + long.Parse(fields[12], Report.Invariant);
-                        }
-                    }
-                    catch (IOException)
-                    {
-                        // The thread ended meanwhile.
+                        // Fields after the name: state is the 1st, utime the 12th, stime the 13th.
+                        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                        ticks[int.Parse(Path.GetFileName(task), Report.Invariant)] =
+                            long.Parse(fields[11], Report.Invariant) + long.Parse(fields[12], Report.Invariant);
                     }
                 }
+                catch (IOException)
+                {
+                    // The thread ended meanwhile.
+                }
             }
-            catch (IOException)
-            {
-                // Not on Linux, or the process ended.
-            }
-
-            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
         }
+        catch (IOException)
+        {
+            // Not on Linux, or the process ended.
+        }
+
+        return ticks;
     }
 
     /// <summary>Bytes the portal process has written through write/pwrite so far (<c>wchar</c> in /proc/PID/io): for SQLite, the WAL and checkpoints.</summary>
