@@ -35,6 +35,72 @@ public sealed class PortalProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// CPU ticks (1/100 s) so far of each of the runtime's tiered-compilation threads, by thread id (from /proc): the
+    /// background JIT that re-compiles hot methods for a while after start. The runtime ends an idle one and starts a
+    /// new one later, and an ended thread's ticks vanish from /proc, so callers sample this while they measure.
+    /// </summary>
+    public Dictionary<int, long> TieredCompilationTicks()
+    {
+        var ticks = new Dictionary<int, long>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+            {
+                try
+                {
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                    if (name.StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                    {
+                        // Fields after the name: state is the 1st, utime the 12th, stime the 13th.
+                        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                        ticks[int.Parse(Path.GetFileName(task), Report.Invariant)] =
+                            long.Parse(fields[11], Report.Invariant) + long.Parse(fields[12], Report.Invariant);
+                    }
+                }
+                catch (IOException)
+                {
+                    // The thread ended meanwhile.
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Not on Linux, or the process ended.
+        }
+
+        return ticks;
+    }
+
+    /// <summary>Bytes the portal process has written through write/pwrite so far (<c>wchar</c> in /proc/PID/io): for SQLite, the WAL and checkpoints.</summary>
+    public long BytesWritten
+    {
+        get
+        {
+            try
+            {
+                foreach (var line in File.ReadLines($"/proc/{_process.Id}/io"))
+                {
+                    if (line.StartsWith("wchar:", StringComparison.Ordinal))
+                    {
+                        return long.Parse(line["wchar:".Length..].Trim(), Report.Invariant);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // Not on Linux, or the process ended.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not readable here.
+            }
+
+            return 0;
+        }
+    }
+
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     private static string PortalDirectory => Path.Combine(RepositoryRoot, "src", "AdminPortal");

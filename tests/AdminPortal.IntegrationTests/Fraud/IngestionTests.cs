@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using AdminPortal.Features.Fraud.Ingestion;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Testing;
 using Dapper;
@@ -121,6 +123,81 @@ public sealed class IngestionTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_retried_batch_with_rule_hits_writes_its_events_hits_and_alerts_once(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        var terminal = await host.CreateTerminalAsync("M-INGEST-6");
+        using var client = host.DeviceClient(terminal);
+        // Refunds to cards that made no sale here: each one hits a rule.
+        var refunds = Enumerable.Range(0, 3)
+            .Select(i => Events.Sale($"r-{i}", Now.AddMinutes(-5 + i), amountMinor: 9_000, cardToken: $"tok_refund_{i:0000}", type: "refund"))
+            .ToArray();
+
+        var first = await client.PostAsync(refunds);
+        const string RefundHits = "SELECT count(*) FROM fraud_rule_hits WHERE event_id IN ('r-0', 'r-1', 'r-2')";
+        var hits = await CountAsync(database, RefundHits);
+        const string RefundAlerts = "SELECT count(*) FROM fraud_alerts WHERE card_token IN ('tok_refund_0000', 'tok_refund_0001', 'tok_refund_0002')";
+        var alerts = await CountAsync(database, RefundAlerts);
+        var retry = await client.PostAsync([Events.Sale("r-new", Now.AddMinutes(-1), cardToken: "tok_refund_9999"), .. refunds]);
+
+        Assert.Equal("""{"accepted":3,"duplicates":0}""", await first.Content.ReadAsStringAsync());
+        Assert.Equal("""{"accepted":1,"duplicates":3}""", await retry.Content.ReadAsStringAsync());
+        Assert.True(hits >= 3, $"expected a hit per refund, found {hits}");
+        Assert.Equal(hits, await CountAsync(database, RefundHits));
+        Assert.Equal(alerts, await CountAsync(database, RefundAlerts));
+        Assert.Equal(4, await CountAsync(database, "SELECT count(*) FROM fraud_events"));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_body_of_unknown_length_larger_than_the_first_read_buffer_is_stored_whole(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        var terminal = await host.CreateTerminalAsync("M-INGEST-7");
+        using var client = host.DeviceClient(terminal);
+        var events = Enumerable.Range(0, 500)
+            .Select(i => Events.Sale($"big-batch-event-{i:0000}", Now.AddSeconds(-600 + i), cardToken: $"tok_card_{i:0000}", lat: 52.520008, lon: 13.404954))
+            .ToArray();
+        var json = JsonSerializer.SerializeToUtf8Bytes(new { events });
+        Assert.True(json.Length > 2 * TransactionsEndpoint.InitialBodyBytes, $"the body ({json.Length} bytes) must outgrow the first buffer twice");
+
+        // No Content-Length: the body arrives chunked and the endpoint grows its buffer as it reads.
+        using var content = new StreamContent(new MemoryStream(json));
+        content.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/transactions") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("""{"accepted":500,"duplicates":0}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal(500, await CountAsync(database, "SELECT count(*) FROM fraud_events"));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_body_larger_than_the_limit_gets_413_whether_its_length_is_declared_or_not(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        var terminal = await host.CreateTerminalAsync("M-INGEST-8");
+        using var client = host.DeviceClient(terminal);
+        var json = Encoding.UTF8.GetBytes("{\"events\":[" + new string(' ', TransactionsEndpoint.MaxBodyBytes) + "]}");
+
+        using var declared = new ByteArrayContent(json);
+        declared.Headers.ContentType = new("application/json");
+        var withLength = await client.PostAsync("/api/v1/transactions", declared);
+        using var chunked = new StreamContent(new MemoryStream(json));
+        chunked.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/transactions") { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+        var withoutLength = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, withLength.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, withoutLength.StatusCode);
+        Assert.Equal(0, await CountAsync(database, "SELECT count(*) FROM fraud_events"));
     }
 
     internal static async Task<long> CountAsync(TestDatabase database, string sql)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using AdminPortal.Features.Fraud.Ingestion;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Testing;
 using Dapper;
@@ -47,6 +48,31 @@ public sealed class PanGuardTests
         await AssertWrittenNowhereAsync(database, host);
         Assert.Equal(0, await IngestionTests.CountAsync(database, "SELECT count(*) FROM fraud_events"));
         Assert.Equal(1, await IngestionTests.CountAsync(database, "SELECT count(*) FROM audit_log WHERE action = 'pan.refused' AND outcome = 2"));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_card_number_past_the_first_read_buffer_of_a_body_of_unknown_length_is_refused(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        var terminal = await host.CreateTerminalAsync("M-PAN-3");
+        using var client = host.DeviceClient(terminal);
+        var events = Enumerable.Range(0, 400)
+            .Select(i => JsonSerializer.SerializeToNode(Events.Sale($"long-{i:0000}", DateTimeOffset.UtcNow.AddMinutes(-1), cardToken: $"tok_card_{i:0000}"))!)
+            .ToArray();
+        events[^1]["cardToken"] = Pan;
+        var json = JsonSerializer.SerializeToUtf8Bytes(new { events });
+        Assert.True(json.Length > TransactionsEndpoint.InitialBodyBytes + 1000, "the card number must lie past the first buffer");
+
+        using var content = new StreamContent(new MemoryStream(json));
+        content.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/transactions") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.True(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("events[399].cardToken", out _));
+        Assert.Equal(0, await IngestionTests.CountAsync(database, "SELECT count(*) FROM fraud_events"));
     }
 
     [Theory, BothDatabases]

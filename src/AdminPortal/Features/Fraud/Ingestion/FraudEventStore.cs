@@ -23,7 +23,8 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
     /// <summary>
     /// Inserts the events that are new; returns, per event, whether it was inserted (a retried event id is silently skipped).
     /// SQLite (in-process) runs one prepared statement per row; PostgreSQL gets the whole group in one statement, each
-    /// column as an array (<c>unnest</c>), so a group costs one round trip and one plan whatever its size.
+    /// column as an array (<c>unnest</c>), so a group costs one round trip and one plan whatever its size: a plain
+    /// INSERT first, and only when an id is already stored the ON CONFLICT insert that reports row by row.
     /// </summary>
     public async Task<bool[]> InsertNewAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TransactionEvent> events, CancellationToken ct)
     {
@@ -64,6 +65,36 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
             return inserted;
         }
 
+        // Fast path: the whole group as a plain INSERT behind a savepoint. ON CONFLICT made the server check each row
+        // against the key before inserting it (speculative insertion: about a fifth of the server's CPU per row,
+        // measured); a conflict only happens for an event id already stored (a re-sent batch, or another instance
+        // storing the same id at this moment), and then the savepoint is rolled back and the group goes through the
+        // ON CONFLICT insert, which tells row by row what was new. Rows are the same either way.
+        await using (var plain = connection.CreateCommand())
+        {
+            plain.Transaction = transaction;
+            plain.CommandText =
+                $"""
+                SAVEPOINT {NewEventsSavepoint};
+                INSERT INTO fraud_events ({EventColumns})
+                SELECT * FROM unnest(@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16)
+                """;
+            AddEventArrays(plain, events);
+            try
+            {
+                await plain.ExecuteNonQueryAsync(ct);
+                Array.Fill(inserted, true);
+                return inserted;
+            }
+            catch (DbException ex) when (ex.SqlState == UniqueViolation)
+            {
+                await using var rollback = connection.CreateCommand();
+                rollback.Transaction = transaction;
+                rollback.CommandText = $"ROLLBACK TO SAVEPOINT {NewEventsSavepoint}";
+                await rollback.ExecuteNonQueryAsync(ct);
+            }
+        }
+
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText =
@@ -73,23 +104,7 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
             ON CONFLICT (merchant_id, event_id) DO NOTHING
             RETURNING merchant_id, event_id
             """;
-        AddArray(command, events, e => e.MerchantId);
-        AddArray(command, events, e => e.EventId);
-        AddArray(command, events, e => e.DeviceId);
-        AddArray(command, events, e => e.StoreId);
-        AddArray(command, events, e => e.OccurredAt.ToUniversalTime());
-        AddArray(command, events, e => e.ReceivedAt.ToUniversalTime());
-        AddArray(command, events, e => (int)e.Type);
-        AddArray(command, events, e => e.AmountMinor);
-        AddArray(command, events, e => e.Currency);
-        AddArray(command, events, e => e.CardToken);
-        AddArray(command, events, e => e.Bin);
-        AddArray(command, events, e => e.Last4);
-        AddArray(command, events, e => (int)e.EntryMode);
-        AddArray(command, events, e => (int)e.Result);
-        AddArray(command, events, e => e.ResponseCode);
-        AddArray(command, events, e => e.Latitude);
-        AddArray(command, events, e => e.Longitude);
+        AddEventArrays(command, events);
 
         var indexOf = new Dictionary<(Guid, string), int>(events.Count);
         for (var i = 0; i < events.Count; i++)
@@ -107,6 +122,32 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
         }
 
         return inserted;
+    }
+
+    private const string NewEventsSavepoint = "fraud_new_events";
+
+    private const string UniqueViolation = "23505";
+
+    /// <summary>The 17 event columns as PostgreSQL array parameters <c>@p0</c> … <c>@p16</c>, in <see cref="EventColumns"/> order.</summary>
+    private static void AddEventArrays(DbCommand command, IReadOnlyList<TransactionEvent> events)
+    {
+        AddArray(command, events, e => e.MerchantId);
+        AddArray(command, events, e => e.EventId);
+        AddArray(command, events, e => e.DeviceId);
+        AddArray(command, events, e => e.StoreId);
+        AddArray(command, events, e => e.OccurredAt.ToUniversalTime());
+        AddArray(command, events, e => e.ReceivedAt.ToUniversalTime());
+        AddArray(command, events, e => (int)e.Type);
+        AddArray(command, events, e => e.AmountMinor);
+        AddArray(command, events, e => e.Currency);
+        AddArray(command, events, e => e.CardToken);
+        AddArray(command, events, e => e.Bin);
+        AddArray(command, events, e => e.Last4);
+        AddArray(command, events, e => (int)e.EntryMode);
+        AddArray(command, events, e => (int)e.Result);
+        AddArray(command, events, e => e.ResponseCode);
+        AddArray(command, events, e => e.Latitude);
+        AddArray(command, events, e => e.Longitude);
     }
 
     public async Task SaveScoresAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ScoreResult> scored,
