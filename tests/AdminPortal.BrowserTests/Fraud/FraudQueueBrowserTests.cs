@@ -213,7 +213,12 @@ public sealed class FraudQueueBrowserTests(BrowserFixture browser)
         await page.WaitForArrivalAsync("**/devices");
         await session.WaitForCircuitAsync();
         await Expect(shell).ToHaveCountAsync(0);
-        await page.GetByTestId("device-table").Locator("tbody tr").First.ClickAsync();
+        // A loaded row (the table's loading and empty rows hold no serial number), once the table stopped loading (a
+        // click on a row it is about to replace can be lost).
+        var deviceRow = page.GetByTestId("device-table").Locator("tbody tr").Filter(new() { HasText = "KIOSK-0001" }).First;
+        await deviceRow.WaitForAsync();
+        await Expect(page.GetByTestId("device-table").Locator(".mud-table-loading")).ToHaveCountAsync(0);
+        await deviceRow.ClickAsync();
         await page.WaitForArrivalAsync(new Regex("/devices/[0-9a-fA-F-]{36}$"));
         await Expect(page.GetByTestId("device-serial")).ToHaveTextAsync("KIOSK-0001");
         await page.GoBackAsync();
@@ -226,6 +231,12 @@ public sealed class FraudQueueBrowserTests(BrowserFixture browser)
         // Still live after coming back.
         await RaiseAlertAsync(booksTerminal, "books-2", "5555", hoursAgo: 12);
         await Expect(page.GetByTestId("alert-table")).ToContainTextAsync("•••• 5555");
+
+        // On a narrow screen the drawer starts closed, as the interactive shell's does.
+        await page.SetViewportSizeAsync(420, 900);
+        await page.ReloadAsync();
+        await Expect(page.Locator("aside#main-navigation")).ToHaveClassAsync(new Regex("mud-drawer--closed"));
+        await Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
     }
 
     /// <summary>Chooses a merchant in the static shell's switcher and waits for the page it loads again to run its island.</summary>
