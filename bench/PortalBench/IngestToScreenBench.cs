@@ -54,7 +54,9 @@ public static class IngestToScreenBench
         var page = await context.NewPageAsync();
         await page.GotoAsync("fraud");
         await page.GetByTestId("live-indicator").WaitForAsync();
-        // The queue subscribes to new alerts once its circuit is interactive: wait for the interactive render's table.
+        // The queue (the page's interactive island) subscribes to new alerts before its first interactive render, which
+        // marks the page interactive; the prerendered table alone does not mean it listens yet.
+        await page.WaitForFunctionAsync("() => document.documentElement.dataset.interactive === 'true'");
         await page.Locator("table").First.WaitForAsync();
         await Task.Delay(1000);
 

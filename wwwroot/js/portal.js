@@ -76,3 +76,65 @@ document.addEventListener("click", (e) => {
         open.focus();
     });
 })();
+// The shell of a statically rendered page ([data-static-shell], e.g. the fraud queue, whose live part is an interactive
+// island): the same markup the interactive shell renders, its toggles and merchant switcher worked here in the browser,
+// so no circuit keeps the shell. Delegated from the document, so it works on the server's markup as it arrives.
+(() => {
+    const shell = () => document.querySelector("[data-static-shell]");
+    const setDrawer = (open) => {
+        const layout = shell();
+        if (!layout) return;
+        layout.classList.toggle("mud-drawer-open-responsive-md-left", open);
+        layout.classList.toggle("mud-drawer-close-responsive-md-left", !open);
+        const drawer = layout.querySelector("#main-navigation");
+        if (drawer) {
+            drawer.classList.toggle("mud-drawer--open", open);
+            drawer.classList.toggle("mud-drawer--closed", !open);
+        }
+        layout.querySelectorAll("[data-drawer-toggle]").forEach((t) => t.setAttribute("aria-expanded", open ? "true" : "false"));
+    };
+    const showTheme = () => {
+        const dark = document.documentElement.dataset.theme === "dark";
+        document.querySelectorAll("[data-static-shell] [data-theme-toggle]").forEach((t) => {
+            t.title = dark ? "Switch to light theme" : "Switch to dark theme";
+        });
+    };
+    // What the interactive shell does once its circuit runs: the drawer starts closed on a narrow screen, the theme
+    // toggle's hint follows the remembered theme, and a merchant choice older browsers kept in localStorage moves into
+    // the cookie (the page is loaded again, so the server renders it for that merchant).
+    const start = () => {
+        if (!shell()) return;
+        if (window.portal.isNarrow()) setDrawer(false);
+        showTheme();
+        const switcher = document.querySelector("select[data-static-switcher]");
+        if (switcher && !document.cookie.split("; ").some((c) => c.startsWith(window.portal.merchant.cookie + "="))) {
+            let stored = null;
+            try { stored = localStorage.getItem("portal-merchant"); } catch { /* storage disabled */ }
+            if (stored && [...switcher.options].some((o) => o.value === stored)) {
+                window.portal.merchant.set(stored);
+                location.reload();
+            }
+        }
+    };
+    document.addEventListener("click", (e) => {
+        const drawerToggle = e.target.closest("[data-static-shell] [data-drawer-toggle]");
+        if (drawerToggle) {
+            setDrawer(drawerToggle.getAttribute("aria-expanded") !== "true");
+            return;
+        }
+        if (e.target.closest("[data-static-shell] [data-theme-toggle]")) {
+            window.portal.theme.set(document.documentElement.dataset.theme === "dark" ? "light" : "dark");
+            showTheme();
+        }
+    });
+    document.addEventListener("change", (e) => {
+        const switcher = e.target.closest("[data-static-shell] select[data-static-switcher]");
+        if (!switcher) return;
+        // "All merchants" is the empty Guid: no cookie. The server checks the choice against the person's scope.
+        window.portal.merchant.set(/^0{8}-(0{4}-){3}0{12}$/.test(switcher.value) ? null : switcher.value);
+        switcher.disabled = true;
+        location.reload();
+    });
+    start();
+    if (window.Blazor) window.Blazor.addEventListener("enhancedload", start);
+})();

@@ -26,20 +26,23 @@ public sealed class SessionBrowserTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
 
-    [Fact]
-    public async Task Disabling_a_person_closes_their_open_page_at_once()
+    // The fraud queue is a static page whose only circuit is its queue island: the island watches the session itself.
+    [Theory]
+    [InlineData("/merchants")]
+    [InlineData("/fraud")]
+    public async Task Disabling_a_person_closes_their_open_page_at_once(string path)
     {
         await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
         var person = await portal.CreatePersonAsync("disabled@example.com");
         await using var session = await browser.NewSessionAsync(portal.BaseAddress, withAuthenticator: false);
         await session.SignInAsync(portal, person);
         var page = session.Page;
-        await page.GotoAsync("/merchants");
+        await page.GotoAsync(path);
         await session.WaitForCircuitAsync();
 
         await portal.GetService<AdminPortal.Features.Accounts.PersonDirectory>().DisableAsync(person.Id);
 
-        await page.WaitForArrivalAsync("**/sign-in?returnUrl=%2Fmerchants");
+        await page.WaitForArrivalAsync($"**/sign-in?returnUrl=%2F{path.TrimStart('/')}");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
 

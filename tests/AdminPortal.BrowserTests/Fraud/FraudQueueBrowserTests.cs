@@ -51,8 +51,11 @@ public sealed class FraudQueueBrowserTests(BrowserFixture browser)
         await Expect(rows.First).ToContainTextAsync("Night Kiosk");
         await Expect(page.GetByTestId("queue-empty")).ToHaveCountAsync(0);
 
-        // From the alert, the analyst locks the terminal, giving a reason.
+        // From the alert, the analyst locks the terminal, giving a reason. The queue is a static page around its live
+        // island, so the alert opens with a full page load: its buttons work once its own circuit runs.
         await rows.First.GetByTestId("alert-link").ClickAsync();
+        await page.WaitForArrivalAsync(new Regex("/fraud/alerts/[0-9a-fA-F-]{36}$"));
+        await session.WaitForCircuitAsync();
         await page.GetByTestId("lock-terminal").ClickAsync();
         await page.GetByLabel("Reason (required)").FillAsync("Six uses of one card in six minutes at night");
         await page.GetByTestId("decision-submit").ClickAsync();
@@ -126,6 +129,134 @@ public sealed class FraudQueueBrowserTests(BrowserFixture browser)
         await rows.First.Locator("td").Nth(2).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/fraud/alerts/[0-9a-fA-F-]{36}$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = reference })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_queue_page_is_static_around_its_live_island_and_its_shell_and_the_pages_around_it_still_work()
+    {
+        await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
+        var (bakery, bakeryStore) = await portal.CreateMerchantAsync("Corner Bakery", "MB-FRAUD-3");
+        var (books, booksStore) = await portal.CreateMerchantAsync("River Books", "MB-FRAUD-4");
+        using var bakeryTerminal = await EnrollTerminalAsync(portal, bakery.Id, bakeryStore);
+        using var booksTerminal = await EnrollTerminalAsync(portal, books.Id, booksStore);
+        await RaiseAlertAsync(booksTerminal, "books-0", "2222");
+        var olive = await portal.CreatePersonAsync("olive@bakery.example", displayName: "Olive Owner");
+        await portal.GrantRoleAsync(bakery.Id, olive.Id, MerchantRole.Owner);
+        await portal.GrantRoleAsync(books.Id, olive.Id, MerchantRole.Owner);
+        await using var session = await browser.NewSessionAsync(portal.BaseAddress, withAuthenticator: false);
+        await session.SignInAsync(portal, olive);
+        var page = session.Page;
+        var rows = page.GetByTestId("alert-table").Locator("tbody tr").Filter(new() { Has = page.GetByTestId("alert-link") });
+        var shell = page.Locator("[data-static-shell]");
+
+        // Reached from an interactive page through the portal's router: a full page load into the static page.
+        await page.GotoAsync("/");
+        await session.WaitForCircuitAsync();
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" }).GetByRole(AriaRole.Link, new() { Name = "Fraud alerts" }).ClickAsync();
+        await page.WaitForArrivalAsync("**/fraud");
+        await Expect(shell).ToHaveCountAsync(1);
+        await session.WaitForCircuitAsync();
+        await Expect(page).ToHaveTitleAsync("Fraud alerts · Merchant Security Admin Portal");
+        await Expect(rows).ToHaveCountAsync(1);
+
+        // The island takes a new alert live; the static shell around it stays as it is.
+        await RaiseAlertAsync(bakeryTerminal, "bakery-0", "1111");
+        await Expect(page.GetByTestId("new-alerts")).ToContainTextAsync("1 new alert arrived");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync(new Regex(@"New \w+ fraud alert"));
+
+        // The drawer toggle (js/portal.js) closes and opens the navigation, from the keyboard too.
+        var menu = page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" });
+        await menu.ClickAsync();
+        await Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+        await Expect(page.Locator("aside#main-navigation")).ToHaveClassAsync(new Regex("mud-drawer--closed"));
+        await menu.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(menu).ToHaveAttributeAsync("aria-expanded", "true");
+        await Expect(page.Locator("aside#main-navigation")).ToHaveClassAsync(new Regex("mud-drawer--open"));
+
+        // The theme toggle switches the page and remembers the choice; its hint follows.
+        var theme = page.GetByTestId("theme-toggle");
+        await Expect(theme).ToHaveAttributeAsync("title", "Switch to dark theme");
+        await theme.ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
+        await Expect(theme).ToHaveAttributeAsync("title", "Switch to light theme");
+        Assert.Equal("dark", await page.EvaluateAsync<string>("() => localStorage.getItem('portal-theme')"));
+        await theme.ClickAsync();
+        await Expect(page.Locator("html")).Not.ToHaveAttributeAsync("data-theme", "dark");
+
+        // The account menu opens as on every page.
+        var account = page.GetByRole(AriaRole.Button, new() { Name = "Olive Owner" });
+        await account.ClickAsync();
+        await Expect(page.GetByTestId("account-menu").GetByRole(AriaRole.Link, new() { Name = "My security keys" })).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+
+        // The merchant switcher keeps the choice in its cookie and loads the page again, for that merchant only.
+        // (The queue's merchant filter is labelled "Merchant" too.)
+        var switcher = page.GetByTestId("merchant-switcher").GetByLabel("Merchant", new() { Exact = true });
+        await SwitchAndWaitForReloadAsync(page, "River Books · merchant owner");
+        await Expect(switcher.Locator("option:checked")).ToHaveTextAsync("River Books · merchant owner");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First).ToContainTextAsync("•••• 2222");
+        Assert.Contains(await page.Context.CookiesAsync(), c => c.Name == RememberedMerchantCookie.Name && c.Value == books.Id.ToString());
+        // Live arrivals follow the focus: another merchant's new alert does not show.
+        await RaiseAlertAsync(bakeryTerminal, "bakery-1", "3333", hoursAgo: 6);
+        await RaiseAlertAsync(booksTerminal, "books-1", "4444", hoursAgo: 6);
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(page.GetByTestId("alert-table")).Not.ToContainTextAsync("•••• 3333");
+        await SwitchAndWaitForReloadAsync(page, "All merchants");
+        await Expect(switcher.Locator("option:checked")).ToHaveTextAsync("All merchants");
+        await Expect(rows).ToHaveCountAsync(4);
+
+        // Out of the static page to interactive ones (devices, then a device), and back with the browser's history.
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" }).GetByRole(AriaRole.Link, new() { Name = "Devices" }).ClickAsync();
+        await page.WaitForArrivalAsync("**/devices");
+        await session.WaitForCircuitAsync();
+        await Expect(shell).ToHaveCountAsync(0);
+        // A loaded row (the table's loading and empty rows hold no serial number), once the table stopped loading (a
+        // click on a row it is about to replace can be lost).
+        var deviceRow = page.GetByTestId("device-table").Locator("tbody tr").Filter(new() { HasText = "KIOSK-0001" }).First;
+        await deviceRow.WaitForAsync();
+        await Expect(page.GetByTestId("device-table").Locator(".mud-table-loading")).ToHaveCountAsync(0);
+        await deviceRow.ClickAsync();
+        await page.WaitForArrivalAsync(new Regex("/devices/[0-9a-fA-F-]{36}$"));
+        await Expect(page.GetByTestId("device-serial")).ToHaveTextAsync("KIOSK-0001");
+        await page.GoBackAsync();
+        await page.WaitForArrivalAsync("**/devices");
+        await page.GoBackAsync();
+        await page.WaitForArrivalAsync("**/fraud");
+        await Expect(shell).ToHaveCountAsync(1);
+        await Expect(rows).ToHaveCountAsync(4);
+        await session.WaitForCircuitAsync();
+        // Still live after coming back.
+        await RaiseAlertAsync(booksTerminal, "books-2", "5555", hoursAgo: 12);
+        await Expect(page.GetByTestId("alert-table")).ToContainTextAsync("•••• 5555");
+
+        // On a narrow screen the drawer starts closed, as the interactive shell's does.
+        await page.SetViewportSizeAsync(420, 900);
+        await page.ReloadAsync();
+        await Expect(page.Locator("aside#main-navigation")).ToHaveClassAsync(new Regex("mud-drawer--closed"));
+        await Expect(menu).ToHaveAttributeAsync("aria-expanded", "false");
+    }
+
+    /// <summary>Chooses a merchant in the static shell's switcher and waits for the page it loads again to run its island.</summary>
+    private static async Task SwitchAndWaitForReloadAsync(IPage page, string label)
+    {
+        await page.EvaluateAsync("() => { window.beforeSwitch = true; }");
+        await page.GetByTestId("merchant-switcher").GetByLabel("Merchant", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = label });
+        await page.WaitForFunctionAsync("() => !window.beforeSwitch && document.documentElement.dataset.interactive === 'true'");
+    }
+
+    /// <summary>The same card six times in six minutes, <paramref name="hoursAgo"/> (further apart than the join window): card velocity opens an alert.</summary>
+    private static async Task RaiseAlertAsync(HttpClient terminal, string prefix, string last4, int hoursAgo = 0)
+    {
+        var start = DateTimeOffset.UtcNow.AddHours(-hoursAgo).AddMinutes(-10);
+        var events = Enumerable.Range(0, 6).Select(i => new
+        {
+            eventId = $"{prefix}-{i}", occurredAt = start.AddMinutes(i), type = "sale", amountMinor = 1_990L, currency = "GBP",
+            cardToken = $"tok_{prefix}", bin = "411111", last4, entryMode = "contactless", result = "approved", responseCode = "00",
+        }).ToArray();
+        Assert.Equal(HttpStatusCode.Accepted, (await terminal.PostAsJsonAsync("/api/v1/transactions", new { events })).StatusCode);
     }
 
     /// <summary>Enrolls a terminal through the device API and returns a client that sends its bearer secret.</summary>

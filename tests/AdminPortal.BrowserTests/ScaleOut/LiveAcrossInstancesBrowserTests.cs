@@ -46,6 +46,8 @@ public sealed class LiveAcrossInstancesBrowserTests(BrowserFixture browser)
         await page.GotoAsync("/fraud");
         await session.WaitForCircuitAsync();
         await Expect(page.GetByTestId("live-indicator")).ToBeVisibleAsync();
+        // A static page whose queue is its only interactive part: that island's circuit on B takes the alert.
+        await Expect(page.Locator("[data-static-shell]")).ToHaveCountAsync(1);
 
         // Six sales on one card within minutes: the velocity rule opens an alert.
         var start = DateTimeOffset.UtcNow.AddHours(-1);

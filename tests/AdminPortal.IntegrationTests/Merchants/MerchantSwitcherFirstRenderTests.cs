@@ -102,10 +102,30 @@ public sealed class MerchantSwitcherFirstRenderTests : IAsyncLifetime
         var (_, _, olive) = await TwoMerchantPersonAsync(portal);
         await UseAsync(portal, olive, interactive: false);
 
-        var switcher = _context.Render<MerchantSwitcher>();
+        // The prerender of an interactive page: not interactive yet, but with a render mode (its circuit follows).
+        var switcher = _context.Render<MerchantSwitcher>(p => p.SetAssignedRenderMode(Microsoft.AspNetCore.Components.Web.RenderMode.InteractiveServer));
 
         switcher.WaitForAssertion(() => Assert.NotNull(Input(switcher)));
         AssertNeutral(switcher);
+        Assert.Equal(0, _store.Loads);
+    }
+
+    [Theory, BothDatabases]
+    public async Task On_a_statically_rendered_page_without_a_remembered_choice_the_switcher_offers_all_merchants_at_once(DatabaseProvider provider)
+    {
+        await using var portal = await PortalHost.StartAsync(provider);
+        var (_, severn, olive) = await TwoMerchantPersonAsync(portal);
+        await UseAsync(portal, olive, interactive: false);
+
+        // No render mode: no circuit will ever read the browser, so the server's answer (no cookie: every merchant) is final;
+        // js/portal.js handles a change ([data-static-switcher]).
+        var switcher = _context.Render<MerchantSwitcher>();
+
+        switcher.WaitForAssertion(() => Assert.Equal("All merchants", Shown(switcher)));
+        Assert.Null(Input(switcher).GetAttribute("disabled"));
+        Assert.NotNull(Input(switcher).GetAttribute("data-static-switcher"));
+        Assert.Equal("false", switcher.Find("[data-testid=merchant-switcher]").GetAttribute("aria-busy"));
+        Assert.Contains(Input(switcher).QuerySelectorAll("option"), o => o.GetAttribute("value") == severn.Id.ToString());
         Assert.Equal(0, _store.Loads);
     }
 

@@ -90,10 +90,63 @@ public sealed class ProvidersLayoutTests : PortalComponentTest
     [Fact]
     public void The_fraud_queue_uses_the_shell_alone()
     {
-        // It has no MudBlazor selects, menus or dialogs; its snackbars come from the shell's provider.
+        // It has no MudBlazor selects, menus or dialogs; its island brings its own snackbar provider.
         var layout = typeof(AdminPortal.Features.Fraud.Queue.ReviewQueuePage)
             .GetCustomAttributes(typeof(Microsoft.AspNetCore.Components.LayoutAttribute), false)
             .Cast<Microsoft.AspNetCore.Components.LayoutAttribute>().Single();
         Assert.Equal(typeof(MainLayout), layout.LayoutType);
+    }
+}
+
+/// <summary>
+/// The shell of a statically rendered page (the fraud queue): the same markup as the interactive shell, marked for
+/// js/portal.js (drawer and theme toggles), without a snackbar provider (no circuit would run it), leaving with full
+/// page loads.
+/// </summary>
+public sealed class StaticShellTests : PortalComponentTest
+{
+    private IRenderedComponent<MainLayout> RenderStatically()
+    {
+        Context.Services.AddScoped<AdminPortal.Infrastructure.Shell.PageReload>();
+        Context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
+        return Context.Render<MainLayout>(p => p.Add(l => l.Body, b => b.AddContent(0, "page body")));
+    }
+
+    [Fact]
+    public void A_static_page_gets_the_same_shell_marked_for_the_browser_script_and_asks_the_browser_nothing()
+    {
+        var layout = RenderStatically();
+
+        var shell = layout.Find(".mud-layout");
+        Assert.True(shell.HasAttribute("data-static-shell"));
+        Assert.Equal("false", shell.GetAttribute("data-enhance-nav"));
+        Assert.Contains("mud-drawer-open-responsive-md-left", shell.ClassName);
+        Assert.Contains("mud-drawer--open", layout.Find("aside#main-navigation").ClassName);
+        var toggle = layout.Find("button[aria-label='Toggle navigation']");
+        Assert.True(toggle.HasAttribute("data-drawer-toggle"));
+        Assert.Equal("true", toggle.GetAttribute("aria-expanded"));
+        // Both theme icons: css/portal.css shows the one for the browser's theme, which the server does not know.
+        var theme = layout.Find("[data-testid=theme-toggle]");
+        Assert.True(theme.HasAttribute("data-theme-toggle"));
+        Assert.Single(theme.QuerySelectorAll(".theme-icon-when-light"));
+        Assert.Single(theme.QuerySelectorAll(".theme-icon-when-dark"));
+        Assert.Contains("page body", layout.Markup);
+        Assert.Empty(layout.FindComponents<MudBlazor.MudSnackbarProvider>());
+        Assert.Empty(Context.JSInterop.Invocations);
+    }
+
+    [Fact]
+    public void An_interactive_page_gets_the_shell_without_the_static_marks()
+    {
+        Context.JSInterop.Setup<string?>("portal.theme.get").SetResult("light");
+        Context.JSInterop.Setup<bool>("portal.isNarrow").SetResult(false);
+        Context.Services.AddScoped<AdminPortal.Infrastructure.Shell.PageReload>();
+
+        var layout = Render<MainLayout>(p => p.Add(l => l.Body, b => b.AddContent(0, "page body")));
+
+        layout.WaitForAssertion(() => Assert.Equal(1, Context.JSInterop.Invocations.Count(i => i.Identifier == "portal.markInteractive")));
+        Assert.Empty(layout.FindAll("[data-static-shell], [data-drawer-toggle], [data-theme-toggle], [data-enhance-nav]"));
+        Assert.Single(layout.FindAll("[data-testid=theme-toggle] svg"));
+        Assert.Single(layout.FindComponents<MudBlazor.MudSnackbarProvider>());
     }
 }
