@@ -13,10 +13,12 @@ namespace AdminPortal.Features.Devices;
 /// that retires, wipes, locks, unlocks, reports lost or re-enrolls a device calls <see cref="Forget"/> right after its
 /// commit, and other portal instances forget on the <see cref="DeviceChanged"/> message it publishes (the lifetime
 /// bounds what a lost message could leave behind).
-/// A terminal that checks in every few minutes is rarely still cached, so misses are the common case in a real estate:
-/// concurrent misses share one query (<c>secret_hash IN (…)</c>) instead of each taking a pooled connection and a
-/// round trip of its own. A miss never waits for a timer: it joins the lookup that starts next, which starts as soon as
-/// the one in flight (if any) is done, the way the group-commit writer batches check-ins.
+/// A terminal that checks in every few minutes is rarely still cached, so misses are the common case in a real estate.
+/// On PostgreSQL concurrent misses share one query (<c>secret_hash = ANY(…)</c>) instead of each taking a pooled
+/// connection and a round trip of its own. A miss never waits for a timer: it starts a lookup itself unless as many are
+/// running as the machine has cores (at least two, so the lookups never become one serial stage beside the writer),
+/// and is otherwise taken by the next group of a running one, the way the group-commit writer batches check-ins.
+/// On SQLite a miss is looked up inline (see <see cref="AuthenticateAsync"/>).
 /// </summary>
 public sealed class DeviceCredentials
 {
@@ -38,7 +40,8 @@ public sealed class DeviceCredentials
     private readonly ConcurrentDictionary<Guid, string> _secretHashOfDevice = new();
     private readonly string _findBySecretHashes;
     private readonly ConcurrentQueue<PendingLookup> _misses = new();
-    private int _lookupRunning;
+    private static readonly int MaxConcurrentLookups = Math.Max(2, Environment.ProcessorCount);
+    private int _lookupsRunning;
     private int _count;
 
     // Bumped by every Forget: a lookup that started before a change does not cache what it read (it may predate the change).
@@ -85,17 +88,40 @@ public sealed class DeviceCredentials
         }
 
         var pending = new PendingLookup(secretHash);
-        _misses.Enqueue(pending);
-        if (Interlocked.CompareExchange(ref _lookupRunning, 1, 0) == 0)
+        if (!_db.Dialect.IsPostgres)
         {
-            // No lookup in flight: this request runs one for every miss queued so far (its own included).
-            _ = RunLookupsAsync();
+            // SQLite answers in-process without a round trip: sharing a query saved no CPU there, and handing the
+            // answer to another thread cost each request a thread-pool hop (fewer check-ins/s on busy cores).
+            await LookUpAsync([pending]);
+            return await pending.Completion.Task;
         }
 
+        _misses.Enqueue(pending);
+        StartLookupIfRoom();
         return await pending.Completion.Task.WaitAsync(ct);
     }
 
-    /// <summary>Looks up queued misses, a group per query, until none is left; one runs at a time.</summary>
+    /// <summary>Starts a lookup for the queued misses unless enough are running (they take the queued misses in turn).</summary>
+    private void StartLookupIfRoom()
+    {
+        while (true)
+        {
+            var running = Volatile.Read(ref _lookupsRunning);
+            if (running >= MaxConcurrentLookups)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _lookupsRunning, running + 1, running) == running)
+            {
+                // Runs on this request's thread until it first yields (its first group takes the misses queued so far).
+                _ = RunLookupsAsync();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Looks up queued misses, a group per query, until none is left.</summary>
     private async Task RunLookupsAsync()
     {
         var group = new List<PendingLookup>();
@@ -110,15 +136,15 @@ public sealed class DeviceCredentials
 
             if (group.Count == 0)
             {
-                Volatile.Write(ref _lookupRunning, 0);
-                // A miss queued between the empty dequeue and the write above saw a lookup running and did not start
-                // one: take it over unless another request has started a lookup since.
-                if (_misses.IsEmpty || Interlocked.CompareExchange(ref _lookupRunning, 1, 0) != 0)
+                Interlocked.Decrement(ref _lookupsRunning);
+                // A miss queued between the empty dequeue and the decrement may have found no room and relied on this
+                // lookup: start one for it (a miss queued after the decrement finds room itself).
+                if (!_misses.IsEmpty)
                 {
-                    return;
+                    StartLookupIfRoom();
                 }
 
-                continue;
+                return;
             }
 
             if (++groups == 2)
