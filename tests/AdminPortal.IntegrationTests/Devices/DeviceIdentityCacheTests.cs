@@ -108,6 +108,52 @@ public sealed class DeviceIdentityCacheTests
         await WhenAsync(async () => await credentials.AuthenticateAsync(terminal.Secret, CancellationToken.None) is null);
     }
 
+    [Theory, BothDatabases]
+    public async Task Terminals_authenticating_at_once_each_get_their_own_identity_and_a_retired_one_none(DatabaseProvider provider)
+    {
+        await using var api = await DeviceApiHarness.StartAsync(provider);
+        var credentials = api.Portal.GetService<DeviceCredentials>();
+        var terminals = new List<DeviceApiHarness.Terminal>();
+        for (var i = 0; i < 12; i++)
+        {
+            terminals.Add(await api.EnrollAsync($"SN-{i:D4}"));
+        }
+
+        // Retired behind this instance's back and never authenticated before: only the shared lookup can refuse it.
+        var retired = terminals[5];
+        await using (var connection = await api.Portal.GetService<IDbConnectionFactory>().OpenAsync())
+        {
+            await connection.ExecuteAsync("UPDATE devices SET status = @retired WHERE id = @id", new { retired = (int)DeviceStatus.Retired, id = retired.DeviceId });
+        }
+
+        credentials.Forget(retired.DeviceId);
+
+        // Many at once, several times each: concurrent misses are answered by shared queries (secret_hash IN (…)),
+        // and each answer must be the identity of the secret that asked.
+        var secrets = terminals.Select(t => t.Secret).Append(DeviceSecrets.NewDeviceSecret()).ToArray();
+        using var start = new ManualResetEventSlim();
+        var lookups = Enumerable.Range(0, secrets.Length * 4).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            var secret = secrets[i % secrets.Length];
+            return (Secret: secret, Identity: await credentials.AuthenticateAsync(secret, CancellationToken.None));
+        })).ToArray();
+        start.Set();
+
+        foreach (var (secret, identity) in await Task.WhenAll(lookups))
+        {
+            var terminal = terminals.SingleOrDefault(t => t.Secret == secret);
+            if (terminal is null || terminal == retired)
+            {
+                Assert.Null(identity);
+            }
+            else
+            {
+                Assert.Equal(terminal.DeviceId, identity?.DeviceId);
+            }
+        }
+    }
+
     private static async Task WhenAsync(Func<Task<bool>> condition)
     {
         for (var attempt = 0; attempt < 300; attempt++)

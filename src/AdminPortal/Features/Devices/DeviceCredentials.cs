@@ -13,22 +13,35 @@ namespace AdminPortal.Features.Devices;
 /// that retires, wipes, locks, unlocks, reports lost or re-enrolls a device calls <see cref="Forget"/> right after its
 /// commit, and other portal instances forget on the <see cref="DeviceChanged"/> message it publishes (the lifetime
 /// bounds what a lost message could leave behind).
+/// A terminal that checks in every few minutes is rarely still cached, so misses are the common case in a real estate.
+/// On PostgreSQL concurrent misses share one query (<c>secret_hash = ANY(…)</c>) instead of each taking a pooled
+/// connection and a round trip of its own. A miss never waits for a timer: it starts a lookup itself unless as many are
+/// running as the machine has cores (at least two, so the lookups never become one serial stage beside the writer),
+/// and is otherwise taken by the next group of a running one, the way the group-commit writer batches check-ins.
+/// On SQLite a miss is looked up inline (see <see cref="AuthenticateAsync"/>).
 /// </summary>
 public sealed class DeviceCredentials
 {
     // Looked up by hash on the unique index; a hash cannot be reversed into a usable secret if the table leaks.
-    private const string FindBySecretHash =
+    private const string FindBySecretHashesTemplate =
         """
-        SELECT merchant_id AS MerchantId, id AS DeviceId, store_id AS StoreId, serial_number AS SerialNumber,
+        SELECT secret_hash AS SecretHash, merchant_id AS MerchantId, id AS DeviceId, store_id AS StoreId, serial_number AS SerialNumber,
                status AS Status, check_in_interval_seconds AS CheckInIntervalSeconds
-        FROM devices WHERE secret_hash = @secretHash
+        FROM devices WHERE {0}
         """;
+
+    // Bounds one query's parameter list (SQLite expands the IN list into one parameter per hash).
+    private const int MaxHashesPerLookup = 256;
 
     private readonly IDbConnectionFactory _db;
     private readonly long _lifetimeMs;
     private readonly int _maxEntries;
     private readonly ConcurrentDictionary<string, Entry> _bySecretHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, string> _secretHashOfDevice = new();
+    private readonly string _findBySecretHashes;
+    private readonly ConcurrentQueue<PendingLookup> _misses = new();
+    private static readonly int MaxConcurrentLookups = Math.Max(2, Environment.ProcessorCount);
+    private int _lookupsRunning;
     private int _count;
 
     // Bumped by every Forget: a lookup that started before a change does not cache what it read (it may predate the change).
@@ -37,6 +50,8 @@ public sealed class DeviceCredentials
     public DeviceCredentials(IDbConnectionFactory db, IOptions<DeviceOptions> options, ILiveUpdates live)
     {
         _db = db;
+        _findBySecretHashes = string.Format(System.Globalization.CultureInfo.InvariantCulture, FindBySecretHashesTemplate,
+            db.Dialect.AnyOf("secret_hash", "secretHashes"));
         _lifetimeMs = Math.Max(0, options.Value.IdentityCacheSeconds) * 1000L;
         _maxEntries = Math.Max(0, options.Value.IdentityCacheMaxEntries);
         // Another instance's change reaches this one as a message (PostgreSQL NOTIFY); this instance's own changes have
@@ -72,18 +87,119 @@ public sealed class DeviceCredentials
             Remove(secretHash, cached);
         }
 
-        var generation = Interlocked.Read(ref _generation);
-        await using var connection = await _db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<IdentityRow>(new CommandDefinition(
-            FindBySecretHash, new { secretHash }, cancellationToken: ct));
-        if (row is null || row.Status is DeviceStatus.Retired or DeviceStatus.Wiped or DeviceStatus.Pending)
+        var pending = new PendingLookup(secretHash);
+        if (!_db.Dialect.IsPostgres)
         {
-            return null;
+            // SQLite answers in-process without a round trip: sharing a query saved no CPU there, and handing the
+            // answer to another thread cost each request a thread-pool hop (fewer check-ins/s on busy cores).
+            await LookUpAsync([pending]);
+            return await pending.Completion.Task;
         }
 
-        var identity = new DeviceIdentity(row.MerchantId, row.DeviceId, row.StoreId, row.SerialNumber, row.Status, row.CheckInIntervalSeconds);
-        Remember(secretHash, identity, generation, now);
-        return identity;
+        _misses.Enqueue(pending);
+        StartLookupIfRoom();
+        return await pending.Completion.Task.WaitAsync(ct);
+    }
+
+    /// <summary>Starts a lookup for the queued misses unless enough are running (they take the queued misses in turn).</summary>
+    private void StartLookupIfRoom()
+    {
+        while (true)
+        {
+            var running = Volatile.Read(ref _lookupsRunning);
+            if (running >= MaxConcurrentLookups)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _lookupsRunning, running + 1, running) == running)
+            {
+                // Runs on this request's thread until it first yields (its first group takes the misses queued so far).
+                _ = RunLookupsAsync();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Looks up queued misses, a group per query, until none is left.</summary>
+    private async Task RunLookupsAsync()
+    {
+        var group = new List<PendingLookup>();
+        var groups = 0;
+        while (true)
+        {
+            group.Clear();
+            while (group.Count < MaxHashesPerLookup && _misses.TryDequeue(out var pending))
+            {
+                group.Add(pending);
+            }
+
+            if (group.Count == 0)
+            {
+                Interlocked.Decrement(ref _lookupsRunning);
+                // A miss queued between the empty dequeue and the decrement may have found no room and relied on this
+                // lookup: start one for it (a miss queued after the decrement finds room itself).
+                if (!_misses.IsEmpty)
+                {
+                    StartLookupIfRoom();
+                }
+
+                return;
+            }
+
+            if (++groups == 2)
+            {
+                // The first group ran on the thread of the request that started the lookup (on SQLite it never
+                // yields): the next ones run on the thread pool, so that request goes on with its answer at once.
+                await Task.Yield();
+            }
+
+            try
+            {
+                await LookUpAsync(group);
+            }
+            catch (Exception ex)
+            {
+                // Each waiting request fails as its own query would have; the next group gets a fresh connection.
+                foreach (var pending in group)
+                {
+                    pending.Completion.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private async Task LookUpAsync(List<PendingLookup> group)
+    {
+        // Read before the query: a Forget while it runs makes what it read too old to cache (see Remember).
+        var generation = Interlocked.Read(ref _generation);
+        var secretHashes = group.Select(p => p.SecretHash).Distinct(StringComparer.Ordinal).ToArray();
+        Dictionary<string, IdentityRow> rows;
+        await using (var connection = await _db.OpenAsync(CancellationToken.None))
+        {
+            // Not cancelled by any one request: the query answers the others too (each waits with its own token).
+            rows = (await connection.QueryAsync<IdentityRow>(new CommandDefinition(_findBySecretHashes, new { secretHashes })))
+                .ToDictionary(r => r.SecretHash, StringComparer.Ordinal);
+        }
+
+        var now = Environment.TickCount64;
+        var identities = new Dictionary<string, DeviceIdentity?>(secretHashes.Length, StringComparer.Ordinal);
+        foreach (var secretHash in secretHashes)
+        {
+            DeviceIdentity? identity = null;
+            if (rows.TryGetValue(secretHash, out var row) && row.Status is not (DeviceStatus.Retired or DeviceStatus.Wiped or DeviceStatus.Pending))
+            {
+                identity = new DeviceIdentity(row.MerchantId, row.DeviceId, row.StoreId, row.SerialNumber, row.Status, row.CheckInIntervalSeconds);
+                Remember(secretHash, identity, generation, now);
+            }
+
+            identities[secretHash] = identity;
+        }
+
+        foreach (var pending in group)
+        {
+            pending.Completion.TrySetResult(identities[pending.SecretHash]);
+        }
     }
 
     /// <summary>
@@ -154,8 +270,16 @@ public sealed class DeviceCredentials
 
     private sealed record Entry(DeviceIdentity Identity, long ExpiresAt);
 
+    private sealed class PendingLookup(string secretHash)
+    {
+        public string SecretHash { get; } = secretHash;
+
+        public TaskCompletionSource<DeviceIdentity?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     private sealed class IdentityRow
     {
+        public string SecretHash { get; init; } = "";
         public Guid MerchantId { get; init; }
         public Guid DeviceId { get; init; }
         public Guid StoreId { get; init; }

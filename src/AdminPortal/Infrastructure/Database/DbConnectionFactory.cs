@@ -42,10 +42,15 @@ internal sealed class SqliteConnectionFactory : IDbConnectionFactory
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        // Per-connection settings: wait for a busy writer instead of failing at once.
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 10000;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        // Per-connection setting: wait for a busy writer instead of failing at once. The C call is what
+        // `PRAGMA busy_timeout` does, without preparing a statement on every open of a pooled connection.
+        var result = SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, 10_000);
+        if (result != SQLitePCL.raw.SQLITE_OK)
+        {
+            await connection.DisposeAsync();
+            throw new SqliteException($"Setting the busy timeout failed ({result}).", result);
+        }
+
         return connection;
     }
 
