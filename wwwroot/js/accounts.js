@@ -133,6 +133,7 @@ window.portalWebAuthn = (() => {
         form.querySelector("[data-enroll-token]").value = token;
         form.submit();
     } else {
+        document.querySelector("[data-enroll-opening]").hidden = true;
         document.querySelector("[data-enroll-missing]").hidden = false;
     }
 })();
