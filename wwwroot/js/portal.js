@@ -32,13 +32,14 @@ window.portal.merchant = {
 };
 // Set once the page's circuit is live, so people (and browser tests) know clicks are handled.
 window.portal.markInteractive = () => { document.documentElement.dataset.interactive = "true"; };
-// Table rows that open a page ([data-row-link] on the tbody, such as the fraud queue's): a click anywhere on a row
-// follows the row's first link, as a click on the link itself would (Blazor's router handles it). Done here so the server
-// keeps no click handler per row; the link stays the way in for the keyboard, and clicks on links, buttons or a text
-// selection inside the row are left alone.
+// Table rows that open a page ([data-row-link] on the tbody, such as the fraud queue's, or on a MudTable, such as the
+// device, merchant and incident lists): a click anywhere on a row follows the row's first link, as a click on the link
+// itself would (Blazor's router handles it). Done here so the server keeps no click handler per row, and a click is not
+// lost while the table reloads or before the page's circuit is up; the link stays the way in for the keyboard, and
+// clicks on links, buttons or a text selection inside the row are left alone.
 document.addEventListener("click", (e) => {
     if (e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
-    const row = e.target.closest("[data-row-link] > tr");
+    const row = e.target.closest("[data-row-link] > tr, [data-row-link] tbody > tr");
     if (!row || e.target.closest("a, button, input, select, textarea, label")) return;
     if (window.getSelection && String(window.getSelection()).length > 0) return;
     const link = row.querySelector("a[href]");
