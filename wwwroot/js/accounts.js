@@ -127,7 +127,9 @@ window.portalWebAuthn = (() => {
 (() => {
     const form = document.querySelector("[data-enroll-open]");
     if (!form) return;
-    const token = decodeURIComponent(window.location.hash.slice(1));
+    // Sent as it stands: tokens are base64url (nothing to decode), and decoding a damaged link could throw and leave the
+    // page stuck on "Opening…"; the server answers any text that is not a token as "not valid".
+    const token = window.location.hash.slice(1);
     history.replaceState(null, "", window.location.pathname);
     if (token) {
         form.querySelector("[data-enroll-token]").value = token;
