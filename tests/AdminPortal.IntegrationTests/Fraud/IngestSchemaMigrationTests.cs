@@ -99,7 +99,7 @@ public sealed class IngestSchemaMigrationTests
         var indexes = (await connection.QueryAsync<string>(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('fraud_events', 'fraud_rule_hits') ORDER BY name")).ToList();
 
-        Assert.Equal(["ix_fraud_events_occurred", "ix_fraud_rule_hits_alert", "ix_fraud_rule_hits_rule",
+        Assert.Equal(["ix_fraud_events_received", "ix_fraud_rule_hits_alert", "ix_fraud_rule_hits_rule",
             "sqlite_autoindex_fraud_events_1", "sqlite_autoindex_fraud_rule_hits_1"], indexes);
     }
 
@@ -113,7 +113,7 @@ public sealed class IngestSchemaMigrationTests
         var indexes = (await connection.QueryAsync<string>(
             "SELECT indexname FROM pg_indexes WHERE tablename IN ('fraud_events', 'fraud_rule_hits') ORDER BY indexname")).ToList();
 
-        Assert.Equal(["fraud_events_pkey", "fraud_rule_hits_pkey", "ix_fraud_events_occurred", "ix_fraud_rule_hits_alert", "ix_fraud_rule_hits_rule"], indexes);
+        Assert.Equal(["fraud_events_pkey", "fraud_rule_hits_pkey", "ix_fraud_events_received", "ix_fraud_rule_hits_alert", "ix_fraud_rule_hits_rule"], indexes);
     }
 
     private static async Task SeedAsync(IDbConnectionFactory connections)

@@ -271,45 +271,80 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
         return changed == 1;
     }
 
-    /// <summary>Stored events of one merchant since <paramref name="since"/>, oldest first, a page at a time (keyset).</summary>
+    /// <summary>
+    /// The events of one merchant that occurred since <paramref name="since"/> and were received before
+    /// <paramref name="until"/>, in arrival order: by receive time, then occurred time, then event id, a page at a time
+    /// (keyset on that triple).
+    /// </summary>
+    /// <remarks>
+    /// Arrival order is the order the live ingest loop scored in (every event of a request shares its receive time),
+    /// so replaying it rebuilds the state the live engine had, late uploads of offline terminals included: they come
+    /// after the events already stored, as they did live, not among them by occurred time. The only difference: the live
+    /// loop takes a request's events in the order sent, a replay by occurred time within one receive instant. It is also
+    /// the order of <c>ix_fraud_events_received</c>, which appends on ingest (migration 0078); the occurred-time
+    /// selection is bounded on that index by <see cref="ReceivedFrom"/>.
+    /// </remarks>
     public async IAsyncEnumerable<TransactionEvent> StreamAsync(Guid merchantId, DateTimeOffset since, DateTimeOffset until,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct, int pageSize = StreamPage)
     {
-        const int Page = 5000;
-        var afterTime = since;
-        var afterId = "";
+        var receivedFrom = ReceivedFrom(since);
+        TransactionEvent? last = null;
         while (true)
         {
             await using var connection = await db.OpenAsync(ct);
             var rows = (await connection.QueryAsync<TransactionEvent>(new CommandDefinition(
-                $"""
-                SELECT {EventSelect} FROM fraud_events
-                 WHERE merchant_id = @merchantId AND occurred_at < @until
-                   AND (occurred_at > @afterTime OR (occurred_at = @afterTime AND event_id > @afterId))
-                 ORDER BY occurred_at, event_id
-                 LIMIT {Page}
-                """, new { merchantId, until, afterTime, afterId }, cancellationToken: ct))).AsList();
+                StreamSql(after: last is not null, pageSize),
+                new
+                {
+                    merchantId, since, until, receivedFrom,
+                    afterReceived = last?.ReceivedAt ?? receivedFrom, afterOccurred = last?.OccurredAt ?? since, afterId = last?.EventId ?? "",
+                }, cancellationToken: ct))).AsList();
             foreach (var row in rows)
             {
                 yield return row;
             }
 
-            if (rows.Count < Page)
+            if (rows.Count < pageSize)
             {
                 yield break;
             }
 
-            afterTime = rows[^1].OccurredAt;
-            afterId = rows[^1].EventId;
+            last = rows[^1];
         }
     }
 
-    public async Task<long> CountSinceAsync(Guid merchantId, DateTimeOffset since, CancellationToken ct)
+    /// <summary>How many events <see cref="StreamAsync"/> would return for the same merchant and bounds.</summary>
+    public async Task<long> CountAsync(Guid merchantId, DateTimeOffset since, DateTimeOffset until, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM fraud_events WHERE merchant_id = @merchantId AND occurred_at >= @since", new { merchantId, since }, cancellationToken: ct));
+            CountSql, new { merchantId, since, until, receivedFrom = ReceivedFrom(since) }, cancellationToken: ct));
     }
+
+    internal const int StreamPage = 5000;
+
+    /// <summary>
+    /// The earliest receive time of an event that occurred at or after <paramref name="since"/>: the validator refuses
+    /// an event that occurred more than <see cref="TransactionBatchValidator.MaxClockSkew"/> after its receipt.
+    /// </summary>
+    internal static DateTimeOffset ReceivedFrom(DateTimeOffset since) => since - TransactionBatchValidator.MaxClockSkew;
+
+    // The receive-time range is what the index (merchant_id, received_at) seeks; occurred_at is a filter on the rows it
+    // finds. A later page starts the range at the last row's receive time, so it seeks past the pages already read.
+    private const string Selection =
+        "merchant_id = @merchantId AND received_at >= @receivedFrom AND received_at < @until AND occurred_at >= @since";
+
+    internal const string CountSql = "SELECT count(*) FROM fraud_events WHERE " + Selection;
+
+    private const string AfterLastRow =
+        " AND received_at >= @afterReceived" +
+        " AND (received_at > @afterReceived OR (received_at = @afterReceived AND" +
+        " (occurred_at > @afterOccurred OR (occurred_at = @afterOccurred AND event_id > @afterId))))";
+
+    /// <summary>A page of <see cref="StreamAsync"/>: the first one, or the one after the row named by <c>@after…</c>.</summary>
+    internal static string StreamSql(bool after, int pageSize) =>
+        $"SELECT {EventSelect} FROM fraud_events WHERE {Selection}{(after ? AfterLastRow : "")} " +
+        $"ORDER BY received_at, occurred_at, event_id LIMIT {pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     public async Task<IReadOnlyList<OpenAlertRow>> OpenAlertsAsync(CancellationToken ct)
     {

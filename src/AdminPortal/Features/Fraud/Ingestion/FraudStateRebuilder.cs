@@ -4,10 +4,16 @@ using AdminPortal.Features.Merchants;
 namespace AdminPortal.Features.Fraud.Ingestion;
 
 /// <summary>
-/// After a restart the engine's memory is empty: replay the stored events of the retention period (oldest first, without
-/// scoring them again) and reload the open alerts, so velocity windows, amount history and refund matching continue
-/// exactly where they stopped.
+/// After a restart the engine's memory is empty: replay the stored events that occurred within the retention period
+/// (without scoring them again) and reload the open alerts, so velocity windows, amount history, refund matching and
+/// each terminal's recent entry modes continue exactly where they stopped.
 /// </summary>
+/// <remarks>
+/// The replay goes in arrival order (<see cref="FraudEventStore.StreamAsync"/>: receive time, then occurred time), the
+/// order the live loop scored in, not in occurred order: a terminal that was offline uploads events older than ones
+/// already stored, and the live engine recorded them last. Most of the state does not care (windows keep entries sorted
+/// by time), but a terminal's last N entry modes (the keyed-entry rule) do.
+/// </remarks>
 internal sealed class FraudStateRebuilder
 {
     private readonly MerchantDirectory _directory;
@@ -32,6 +38,8 @@ internal sealed class FraudStateRebuilder
         _engine.Reset();
         _router.Clear();
         var since = _clock.GetUtcNow() - Retention;
+        // Every event stored so far (the rebuild runs inside the only writer's loop), with a day's slack for the clock
+        // of another instance that stored some of them.
         var until = _clock.GetUtcNow() + TimeSpan.FromDays(1);
         var replayed = 0;
         var merchants = await _directory.ListMerchantsAsync(ct);

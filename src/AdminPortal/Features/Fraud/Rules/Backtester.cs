@@ -9,9 +9,11 @@ public sealed record BacktestOutcome(int AlertsOpened, int EventsAlerting, IRead
 public sealed record BacktestResult(int Days, long Events, BacktestOutcome Current, BacktestOutcome Proposed);
 
 /// <summary>
-/// Replays a merchant's stored events of the last N days through two fresh engines, one with the settings in force and
-/// one with the proposed settings, and counts the alerts each would have opened. Nothing is written. Memory starts
-/// empty at the start of the period, so the first minutes of it see less history than the live engine did.
+/// Replays a merchant's stored events that occurred in the last N days through two fresh engines, one with the settings
+/// in force and one with the proposed settings, and counts the alerts each would have opened. Nothing is written. Memory
+/// starts empty at the start of the period, so the first minutes of it see less history than the live engine did.
+/// Events go in arrival order (<see cref="FraudEventStore.StreamAsync"/>), as the live engine scored them: an offline
+/// terminal's late upload is scored after the events stored before it, with what the engine knew by then.
 /// </summary>
 internal sealed class Backtester(FraudEventStore events, StoreProfileCache stores, TimeProvider clock)
 {
@@ -23,7 +25,8 @@ internal sealed class Backtester(FraudEventStore events, StoreProfileCache store
         days = Math.Clamp(days, 1, MaxDays);
         var until = clock.GetUtcNow();
         var since = until - TimeSpan.FromDays(days);
-        var total = await events.CountSinceAsync(merchantId, since, ct);
+        // What was stored when the backtest started: events arriving meanwhile are left out of the count and the replay.
+        var total = await events.CountAsync(merchantId, since, until, ct);
         var runs = new[] { new Run(merchantId, current), new Run(merchantId, proposed) };
         foreach (var run in runs)
         {
@@ -31,7 +34,7 @@ internal sealed class Backtester(FraudEventStore events, StoreProfileCache store
         }
 
         long done = 0;
-        await foreach (var e in events.StreamAsync(merchantId, since, until.AddMinutes(15), ct))
+        await foreach (var e in events.StreamAsync(merchantId, since, until, ct))
         {
             foreach (var run in runs)
             {
