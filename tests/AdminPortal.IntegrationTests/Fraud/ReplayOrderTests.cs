@@ -110,6 +110,50 @@ public sealed class ReplayOrderTests
         Assert.Equal(expected.Length, await store.CountAsync(merchant, since, until, CancellationToken.None));
     }
 
+    [Theory, BothDatabases]
+    public async Task A_portal_upgraded_over_stored_events_replays_them_through_the_new_index(DatabaseProvider provider)
+    {
+        const string Migration = "0078_fraud_events_received_index.sql";
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var dialect = SqlDialect.For(provider).MigrationsFolder;
+        var folder = Path.Combine(Path.GetTempPath(), "adminportal-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(folder, dialect));
+        var source = Path.Combine(AppContext.BaseDirectory, "migrations", dialect);
+        foreach (var file in Directory.GetFiles(source, "*.sql").Where(f => string.CompareOrdinal(Path.GetFileName(f), Migration) < 0))
+        {
+            File.Copy(file, Path.Combine(folder, dialect, Path.GetFileName(file)));
+        }
+
+        var options = database.Options;
+        options.MigrationsPath = folder;
+        var connections = database.CreateConnectionFactory();
+        var migrator = new DatabaseMigrator(connections, Microsoft.Extensions.Options.Options.Create(options),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseMigrator>.Instance);
+        await migrator.MigrateAsync();
+        var merchant = await AddMerchantAsync(connections, "M-REPLAY-6");
+        var since = new DateTimeOffset(2026, 11, 2, 12, 0, 0, TimeSpan.Zero);
+        await InsertAsync(connections,
+        [
+            Event(merchant, "stored-first", occurred: since.AddHours(1), received: since.AddHours(1)),
+            Event(merchant, "uploaded-late", occurred: since.AddMinutes(30), received: since.AddHours(2)),
+        ]);
+
+        File.Copy(Path.Combine(source, Migration), Path.Combine(folder, dialect, Migration));
+        var applied = await migrator.MigrateAsync();
+
+        Assert.Equal([Migration], applied);
+        var store = new FraudEventStore(connections);
+        var streamed = new List<string>();
+        await foreach (var e in store.StreamAsync(merchant, since, since.AddDays(1), CancellationToken.None))
+        {
+            streamed.Add(e.EventId);
+        }
+
+        Assert.Equal(["stored-first", "uploaded-late"], streamed);
+        Assert.Equal(2, await store.CountAsync(merchant, since, since.AddDays(1), CancellationToken.None));
+        Directory.Delete(folder, recursive: true);
+    }
+
     /// <summary>
     /// The stream's pages and the backtester's count read a range of the receive-time index, never the merchant's whole
     /// table. A restart replays all of a merchant's 30 days: its pages must not sort them all (SQLite sorts only rows of
