@@ -12,7 +12,7 @@ namespace AdminPortal.IntegrationTests.Fraud;
 
 /// <summary>
 /// The state rebuild and the backtester read stored events in arrival order (receive time, then occurred time, then
-/// event id) through the receive-time index (migration 0078), and still select the events that occurred since a time.
+/// event id) through the receive-time index (migration 0079), and still select the events that occurred since a time.
 /// </summary>
 public sealed class ReplayOrderTests
 {
@@ -113,7 +113,7 @@ public sealed class ReplayOrderTests
     [Theory, BothDatabases]
     public async Task A_portal_upgraded_over_stored_events_replays_them_through_the_new_index(DatabaseProvider provider)
     {
-        const string Migration = "0078_fraud_events_received_index.sql";
+        const string Migration = "0079_fraud_events_received_index.sql";
         await using var database = await TestDatabase.CreateAsync(provider);
         var dialect = SqlDialect.For(provider).MigrationsFolder;
         var folder = Path.Combine(Path.GetTempPath(), "adminportal-tests", Guid.NewGuid().ToString("N"));

@@ -281,7 +281,7 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
     /// so replaying it rebuilds the state the live engine had, late uploads of offline terminals included: they come
     /// after the events already stored, as they did live, not among them by occurred time. The only difference: the live
     /// loop takes a request's events in the order sent, a replay by occurred time within one receive instant. It is also
-    /// the order of <c>ix_fraud_events_received</c>, which appends on ingest (migration 0078); the occurred-time
+    /// the order of <c>ix_fraud_events_received</c>, which appends on ingest (migration 0079); the occurred-time
     /// selection is bounded on that index by <see cref="ReceivedFrom"/>.
     /// </remarks>
     public async IAsyncEnumerable<TransactionEvent> StreamAsync(Guid merchantId, DateTimeOffset since, DateTimeOffset until,

@@ -1,5 +1,5 @@
 -- Fraud events are found by merchant and *receive* time instead of occurred time (issue 10, transaction events per
--- second); the same change as SQLite's 0078. The (merchant_id, occurred_at) btree took an insert at a random leaf for
+-- second); the same change as SQLite's 0079. The (merchant_id, occurred_at) btree took an insert at a random leaf for
 -- nearly every event (terminals' batches cover the same hours concurrently, offline terminals upload late). All events
 -- of a request share their receive time, which only grows, so (merchant_id, received_at) inserts at the right edge of
 -- each merchant's range. (SQLite probe: 3,645 -> 929 bytes written per event; docs/BENCHMARKS.md, fraud transactions.)
