@@ -17,8 +17,8 @@ public static class DeviceListBench
         """
         `DeviceDirectory.SearchAsync` (what the device list page and its pager call: one page of rows plus the count) timed
         in-process against a fresh database holding the seeded stores and 1,000,000 devices spread over 3 merchants (~333,000
-        each): 8 models, 4 app versions (and since 2026-12-01 08:30 a rare model and a rare app version, one device in 499 each), 94% active, 0.1% tampered, last contact spread over 30 days; `ANALYZE` run (PostgreSQL: `VACUUM ANALYZE`, as autovacuum would). Ten
-        (since 2026-12-01 08:30 thirteen: a rare model, a rare app version, a common model's last pager page) queries a person makes, each timed `--repeat` times after one warm-up: a merchant owner's first page by last contact,
+        each): 8 models, 4 app versions (and, since branch checkins4 on 2026-12-01, a rare model and a rare app version, one device in 499 each), 94% active, 0.1% tampered, last contact spread over 30 days; `ANALYZE` run (PostgreSQL: `VACUUM ANALYZE`, as autovacuum would). Ten
+        (since branch checkins4 thirteen: a rare model, a rare app version, a common model's last pager page) queries a person makes, each timed `--repeat` times after one warm-up: a merchant owner's first page by last contact,
         the platform-wide first page, a serial prefix search, status / model / app-version / offline filters, sort by serial,
         page 10, and the last page the pager reaches (offset 9,975 while the count stopped at 10,000; 975 since it stops at
         1,000). Target: p95 < 50 ms.

@@ -162,7 +162,8 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
         // a rare value that is right: find the few matches, sort them. For a common one (the count reached its limit: more
         // matches than the pager shows) sorting every match cost 139–363 ms at a million devices (migration 0021's
         // reason); reading the merchant's last-contact (or serial) index in order and keeping the matches stops after about
-        // (skip + take) ÷ (the share of the merchant's devices that match) rows. SQLite's planner cannot tell the two
+        // (skip + take) ÷ (the share of the merchant's devices that match) entries, and the last-contact index carries
+        // model and app version so that only the page's rows are read from the table. SQLite's planner cannot tell the two
         // apart (without statistics it always walks the ordered index, with sqlite_stat1 it knows only the average value),
         // so on SQLite the directory tells it: a unary + keeps the value's index out of a common value's page and the
         // ordered index out of a rare one's. PostgreSQL keeps per-value statistics and chooses right by itself
