@@ -21,6 +21,14 @@ public static class BenchDevices
     private static readonly string[] AppVersions = ["3.4.0", "3.5.0", "3.5.1", "3.6.0"];
     private static readonly string[] OsVersions = ["Android 10", "Android 11", "Android 12"];
 
+    /// <summary>
+    /// A model being phased in and an app version in pilot, each on one device in 499 (about 670 of a merchant's 333,000,
+    /// fewer than the pager counts): the device list finds such a value's devices by its index and sorts them, while a
+    /// common value is read in last-contact order (DeviceDirectory). Chosen by position, not by the random generator, so
+    /// every other column of the estate is the same as before they were added.
+    /// </summary>
+    public const string RareModel = "D230", RareAppVersion = "3.7.0-pilot";
+
     private const string Columns =
         "merchant_id, id, store_id, serial_number, model, manufacturer, status, secret_hash, os_version, firmware_version, app_version, " +
         "battery_percent, network_type, network_encrypted, tamper_state, rooted, p2pe_keys_loaded, check_in_interval_seconds, is_online, " +
@@ -84,8 +92,16 @@ public static class BenchDevices
                     < 98 => (int)DeviceStatus.LostOrStolen,
                     _ => (int)DeviceStatus.Retired,
                 };
-                yield return new Row(store.MerchantId, id, store.Id, $"{serialPrefix}{i:D8}", Models[random.Next(Models.Length)], status, hash,
-                    OsVersions[random.Next(OsVersions.Length)], AppVersions[random.Next(AppVersions.Length)], random.Next(5, 101), online,
+                var model = Models[random.Next(Models.Length)];
+                var osVersion = OsVersions[random.Next(OsVersions.Length)];
+                var appVersion = AppVersions[random.Next(AppVersions.Length)];
+                if (!withSecrets)
+                {
+                    model = i % 499 == 7 ? RareModel : model;
+                    appVersion = i % 499 == 251 ? RareAppVersion : appVersion;
+                }
+
+                yield return new Row(store.MerchantId, id, store.Id, $"{serialPrefix}{i:D8}", model, status, hash, osVersion, appVersion, random.Next(5, 101), online,
                     !withSecrets && random.Next(1000) == 0 ? 1 : 0, online ? now.AddMinutes(15) : null, lastSeen.AddDays(-30), lastSeen);
             }
         }

@@ -17,8 +17,8 @@ public static class DeviceListBench
         """
         `DeviceDirectory.SearchAsync` (what the device list page and its pager call: one page of rows plus the count) timed
         in-process against a fresh database holding the seeded stores and 1,000,000 devices spread over 3 merchants (~333,000
-        each): 8 models, 4 app versions, 94% active, 0.1% tampered, last contact spread over 30 days; `ANALYZE` run (PostgreSQL: `VACUUM ANALYZE`, as autovacuum would). Ten
-        queries a person makes, each timed `--repeat` times after one warm-up: a merchant owner's first page by last contact,
+        each): 8 models, 4 app versions (and, since branch checkins4 on 2026-12-01, a rare model and a rare app version, one device in 499 each), 94% active, 0.1% tampered, last contact spread over 30 days; `ANALYZE` run (PostgreSQL: `VACUUM ANALYZE`, as autovacuum would). Ten
+        (since branch checkins4 thirteen: a rare model, a rare app version, a common model's last pager page) queries a person makes, each timed `--repeat` times after one warm-up: a merchant owner's first page by last contact,
         the platform-wide first page, a serial prefix search, status / model / app-version / offline filters, sort by serial,
         page 10, and the last page the pager reaches (offset 9,975 while the count stopped at 10,000; 975 since it stops at
         1,000). Target: p95 < 50 ms.
@@ -56,6 +56,9 @@ public static class DeviceListBench
             ("status = locked", owner, new DeviceQuery { Status = DeviceStatus.Locked }),
             ("model = A77", owner, new DeviceQuery { Model = "A77" }),
             ("app version = 3.4.0", owner, new DeviceQuery { AppVersion = "3.4.0" }),
+            ($"model = {BenchDevices.RareModel} (rare)", owner, new DeviceQuery { Model = BenchDevices.RareModel }),
+            ($"app version = {BenchDevices.RareAppVersion} (rare)", owner, new DeviceQuery { AppVersion = BenchDevices.RareAppVersion }),
+            ($"model = A77, last pager page", owner, new DeviceQuery { Model = "A77", Skip = DeviceQuery.DefaultCountLimit - 25 }),
             ("offline", owner, new DeviceQuery { Online = false }),
             ("sort by serial", owner, new DeviceQuery { Sort = DeviceSort.Serial, Descending = false }),
             ("page 10", owner, new DeviceQuery { Skip = 225 }),

@@ -15,7 +15,7 @@ namespace AdminPortal.IntegrationTests.Devices;
 
 /// <summary>
 /// What a check-in writes besides its own data: history ids that append at the end of the primary key, and the device
-/// indexes a check-in no longer rewrites (migration 0076) while the list filters they served still find an index.
+/// indexes a check-in no longer rewrites (migrations 0076 and 0078; DeviceListPlanTests for the model and app version) while the list filters they served still find an index.
 /// </summary>
 public sealed class CheckInWriteCostTests
 {
@@ -60,7 +60,7 @@ public sealed class CheckInWriteCostTests
     }
 
     [Theory, BothDatabases]
-    public async Task A_check_in_leaves_the_store_and_status_indexes_alone_and_a_status_filter_stays_indexed(DatabaseProvider provider)
+    public async Task A_check_in_leaves_the_store_status_model_and_app_version_indexes_alone_and_a_status_filter_stays_indexed(DatabaseProvider provider)
     {
         var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
         await using var _ = database;
@@ -71,8 +71,11 @@ public sealed class CheckInWriteCostTests
                 : "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'devices' AND sql IS NOT NULL"))
             .ToDictionary(d => d.Name, d => d.Sql);
 
-        // Only the indexes a check-in has to keep current hold last_seen_at; store and active status are not among them.
+        // Only the indexes a check-in has to keep current hold last_seen_at; store, active status, model and app version
+        // (migrations 0076 and 0078) are not among them.
         Assert.DoesNotContain("last_seen_at", definitions["ix_devices_merchant_store"]);
+        Assert.DoesNotContain("last_seen_at", definitions["ix_devices_merchant_model"]);
+        Assert.DoesNotContain("last_seen_at", definitions["ix_devices_merchant_app_version"]);
         Assert.False(definitions.ContainsKey("ix_devices_merchant_status"));
         Assert.Contains("status <> 1", definitions["ix_devices_merchant_status_not_active"]);
 
