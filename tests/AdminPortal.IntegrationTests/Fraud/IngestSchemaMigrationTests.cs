@@ -1,9 +1,8 @@
 using System.Globalization;
 using AdminPortal.Infrastructure.Database;
+using AdminPortal.IntegrationTests.TestSupport;
 using AdminPortal.Testing;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace AdminPortal.IntegrationTests.Fraud;
 
@@ -22,25 +21,12 @@ public sealed class IngestSchemaMigrationTests
     public async Task Upgrading_keeps_every_event_and_hit_and_a_resent_event_is_still_a_duplicate(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
-        var dialect = SqlDialect.For(provider).MigrationsFolder;
-        var folder = Path.Combine(Path.GetTempPath(), "adminportal-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(folder, dialect));
-        var source = Path.Combine(AppContext.BaseDirectory, "migrations", dialect);
-        foreach (var file in Directory.GetFiles(source, "*.sql").Where(f => string.CompareOrdinal(Path.GetFileName(f), Migration) < 0))
-        {
-            File.Copy(file, Path.Combine(folder, dialect, Path.GetFileName(file)));
-        }
-
-        var options = database.Options;
-        options.MigrationsPath = folder;
-        var connections = database.CreateConnectionFactory();
-        var migrator = new DatabaseMigrator(connections, Options.Create(options), NullLogger<DatabaseMigrator>.Instance);
-        await migrator.MigrateAsync();
+        using var behind = await DatabaseOneMigrationBehind.CreateAsync(database, provider, Migration);
+        var connections = behind.Connections;
         await SeedAsync(connections);
         var before = await SnapshotAsync(connections);
 
-        File.Copy(Path.Combine(source, Migration), Path.Combine(folder, dialect, Migration));
-        var applied = await migrator.MigrateAsync();
+        var applied = await behind.UpgradeAsync();
 
         Assert.Equal([Migration], applied);
         Assert.Equal(before, await SnapshotAsync(connections));
@@ -55,7 +41,6 @@ public sealed class IngestSchemaMigrationTests
             ON CONFLICT (merchant_id, event_id) DO NOTHING
             """, new { MerchantId, At = DateTimeOffset.UtcNow });
         Assert.Equal(0, resent);
-        Directory.Delete(folder, recursive: true);
     }
 
     [Theory, BothDatabases]

@@ -5,6 +5,7 @@ using AdminPortal.Features.Fraud;
 using AdminPortal.Features.Fraud.Ingestion;
 using AdminPortal.Features.Fraud.Scoring;
 using AdminPortal.Infrastructure.Database;
+using AdminPortal.IntegrationTests.TestSupport;
 using AdminPortal.Testing;
 using Dapper;
 
@@ -115,21 +116,8 @@ public sealed class ReplayOrderTests
     {
         const string Migration = "0079_fraud_events_received_index.sql";
         await using var database = await TestDatabase.CreateAsync(provider);
-        var dialect = SqlDialect.For(provider).MigrationsFolder;
-        var folder = Path.Combine(Path.GetTempPath(), "adminportal-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(folder, dialect));
-        var source = Path.Combine(AppContext.BaseDirectory, "migrations", dialect);
-        foreach (var file in Directory.GetFiles(source, "*.sql").Where(f => string.CompareOrdinal(Path.GetFileName(f), Migration) < 0))
-        {
-            File.Copy(file, Path.Combine(folder, dialect, Path.GetFileName(file)));
-        }
-
-        var options = database.Options;
-        options.MigrationsPath = folder;
-        var connections = database.CreateConnectionFactory();
-        var migrator = new DatabaseMigrator(connections, Microsoft.Extensions.Options.Options.Create(options),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseMigrator>.Instance);
-        await migrator.MigrateAsync();
+        using var behind = await DatabaseOneMigrationBehind.CreateAsync(database, provider, Migration);
+        var connections = behind.Connections;
         var merchant = await AddMerchantAsync(connections, "M-REPLAY-6");
         var since = new DateTimeOffset(2026, 11, 2, 12, 0, 0, TimeSpan.Zero);
         await InsertAsync(connections,
@@ -138,8 +126,7 @@ public sealed class ReplayOrderTests
             Event(merchant, "uploaded-late", occurred: since.AddMinutes(30), received: since.AddHours(2)),
         ]);
 
-        File.Copy(Path.Combine(source, Migration), Path.Combine(folder, dialect, Migration));
-        var applied = await migrator.MigrateAsync();
+        var applied = await behind.UpgradeAsync();
 
         Assert.Equal([Migration], applied);
         var store = new FraudEventStore(connections);
@@ -151,7 +138,6 @@ public sealed class ReplayOrderTests
 
         Assert.Equal(["stored-first", "uploaded-late"], streamed);
         Assert.Equal(2, await store.CountAsync(merchant, since, since.AddDays(1), CancellationToken.None));
-        Directory.Delete(folder, recursive: true);
     }
 
     /// <summary>
