@@ -23,6 +23,9 @@ public static class DatabaseServiceCollectionExtensions
         });
         services.AddSingleton(sp => sp.GetRequiredService<IDbConnectionFactory>().Dialect);
         services.AddSingleton<DatabaseMigrator>();
+        // Registered before any writer's hosted service, so it starts first and stops last (after their final commits).
+        services.AddSingleton<SqliteGroupCommit>();
+        services.AddHostedService(sp => sp.GetRequiredService<SqliteGroupCommit>());
         return services;
     }
 

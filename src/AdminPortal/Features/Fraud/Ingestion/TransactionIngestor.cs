@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using AdminPortal.Features.Fraud.Scoring;
 using AdminPortal.Infrastructure.Database;
@@ -6,9 +7,10 @@ namespace AdminPortal.Features.Fraud.Ingestion;
 
 /// <summary>
 /// Group commit: concurrent requests queue their batches on a channel; one loop takes everything waiting, stores the new
-/// events, scores them and writes their hits and alerts in ONE transaction, and only after the commit completes each
-/// request. So an acknowledged batch is durable (SQLite synchronous=FULL, PostgreSQL fsync) and many small requests
-/// cost one fsync together. The loop is the only writer of the engine's state, which keeps scoring sequential and
+/// events, scores them and writes their hits and alerts in ONE transaction, and only once the commit is durable completes
+/// each request. So an acknowledged batch survives power loss and many small requests cost one fsync together. On SQLite
+/// that fsync and the checkpoints run beside the loop (<see cref="SqliteGroupCommit"/>): the loop goes on with the next
+/// group while the last one's WAL frames reach the disk; PostgreSQL's commit waits for its WAL flush. The loop is the only writer of the engine's state, which keeps scoring sequential and
 /// deterministic. Before the first batch it rebuilds that state from stored events.
 /// </summary>
 internal sealed class TransactionIngestor : BackgroundService
@@ -23,6 +25,7 @@ internal sealed class TransactionIngestor : BackgroundService
     });
 
     private readonly IDbConnectionFactory _db;
+    private readonly SqliteGroupCommit _groupCommit;
     private readonly FraudEventStore _store;
     private readonly FraudEngine _engine;
     private readonly AlertRouter _router;
@@ -34,11 +37,16 @@ internal sealed class TransactionIngestor : BackgroundService
     private readonly ILogger<TransactionIngestor> _logger;
     private bool _stateNeedsRebuild = true;
 
-    public TransactionIngestor(IDbConnectionFactory db, FraudEventStore store, FraudEngine engine, AlertRouter router, FraudStateRebuilder rebuilder,
-        FraudSettingsStore settings, StoreProfileCache stores, IFraudAlertFeed feed, TimeProvider clock, ILogger<TransactionIngestor> logger)
+    // SQLite: the loop's own connection, kept between groups so its page cache and writer settings stay with it; dropped
+    // after a failure. PostgreSQL takes a pooled connection per group.
+    private DbConnection? _sqliteConnection;
+
+    public TransactionIngestor(IDbConnectionFactory db, SqliteGroupCommit groupCommit, FraudEventStore store, FraudEngine engine, AlertRouter router,
+        FraudStateRebuilder rebuilder, FraudSettingsStore settings, StoreProfileCache stores, IFraudAlertFeed feed, TimeProvider clock,
+        ILogger<TransactionIngestor> logger)
     {
-        (_db, _store, _engine, _router, _rebuilder, _settings, _stores, _feed, _clock, _logger) =
-            (db, store, engine, router, rebuilder, settings, stores, feed, clock, logger);
+        (_db, _groupCommit, _store, _engine, _router, _rebuilder, _settings, _stores, _feed, _clock, _logger) =
+            (db, groupCommit, store, engine, router, rebuilder, settings, stores, feed, clock, logger);
     }
 
     /// <summary>Completes after the batch is committed (or fails, and nothing of it was acknowledged).</summary>
@@ -62,11 +70,7 @@ internal sealed class TransactionIngestor : BackgroundService
         }
 
         var batch = new PendingBatch(events);
-        foreach (var notice in await CommitGroupAsync([batch]))
-        {
-            _feed.Publish(notice);
-        }
-
+        await CommitGroupAsync([batch]);
         return await batch.Completion.Task;
     }
 
@@ -92,11 +96,7 @@ internal sealed class TransactionIngestor : BackgroundService
                     _stateNeedsRebuild = false;
                 }
 
-                var notices = await CommitGroupAsync(group);
-                foreach (var notice in notices)
-                {
-                    _feed.Publish(notice);
-                }
+                await CommitGroupAsync(group);
             }
             catch (Exception ex)
             {
@@ -130,9 +130,75 @@ internal sealed class TransactionIngestor : BackgroundService
         // Finish what was queued: those callers are still waiting for their acknowledgement.
         _queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
+        if (_sqliteConnection is { } connection)
+        {
+            _sqliteConnection = null;
+            await connection.DisposeAsync();
+        }
     }
 
-    private async Task<List<FraudAlertNotice>> CommitGroupAsync(List<PendingBatch> group)
+    /// <summary>
+    /// Stores and scores the group in one transaction; its requests are answered, and its alert notices published, once
+    /// the commit is durable (on SQLite the WAL's sync runs beside the next group, see <see cref="SqliteGroupCommit"/>).
+    /// </summary>
+    private async Task CommitGroupAsync(List<PendingBatch> group)
+    {
+        var isSqlite = !_db.Dialect.IsPostgres;
+        var connection = isSqlite ? _sqliteConnection ??= await OpenSqliteWriterAsync() : await _db.OpenAsync(CancellationToken.None);
+        try
+        {
+            var (accepted, notices) = await StoreAndScoreAsync(connection, group);
+            var committed = group.ToArray(); // the loop reuses its list for the next group
+            _groupCommit.WhenDurable(
+                () =>
+                {
+                    for (var b = 0; b < committed.Length; b++)
+                    {
+                        committed[b].Completion.TrySetResult(new TransactionBatchResponse(accepted[b], committed[b].Events.Count - accepted[b]));
+                    }
+
+                    foreach (var notice in notices)
+                    {
+                        _feed.Publish(notice);
+                    }
+                },
+                failure =>
+                {
+                    foreach (var batch in committed)
+                    {
+                        batch.Completion.TrySetException(new TransactionStoreUnavailableException(failure));
+                    }
+                });
+        }
+        catch when (isSqlite)
+        {
+            _sqliteConnection = null;
+            await connection.DisposeAsync();
+            throw;
+        }
+        finally
+        {
+            if (!isSqlite)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<DbConnection> OpenSqliteWriterAsync()
+    {
+        var connection = await _db.OpenAsync(CancellationToken.None);
+        await _groupCommit.PrepareWriterAsync(connection, CancellationToken.None);
+        await using var pragma = connection.CreateCommand();
+        // A group inserts thousands of rows into indexes keyed by random card tokens and event ids; with SQLite's default
+        // 2 MB cache most of those index pages were read back from the OS for every group (about 5 us of CPU per event).
+        // The cache grows to this size only as pages are used.
+        pragma.CommandText = "PRAGMA cache_size = -65536;";
+        await pragma.ExecuteNonQueryAsync(CancellationToken.None);
+        return connection;
+    }
+
+    private async Task<(int[] Accepted, List<FraudAlertNotice> Notices)> StoreAndScoreAsync(DbConnection connection, List<PendingBatch> group)
     {
         var ct = CancellationToken.None; // a started commit finishes even during shutdown
         var now = _clock.GetUtcNow();
@@ -156,18 +222,6 @@ internal sealed class TransactionIngestor : BackgroundService
         var merchants = candidates.Select(e => e.MerchantId).Distinct().ToList();
         await _settings.LoadIntoEngineAsync(merchants, ct);
         await _stores.LoadIntoEngineAsync(_engine, merchants, ct);
-
-        await using var connection = await _db.OpenAsync(ct);
-        if (!_db.Dialect.IsPostgres)
-        {
-            await using var pragma = connection.CreateCommand();
-            // synchronous = FULL: an acknowledgement must survive power loss, not only a crash. cache_size: a group inserts
-            // thousands of rows into indexes keyed by random card tokens and event ids; with SQLite's default 2 MB cache
-            // most of those index pages were read back from the OS for every group (about 5 us of CPU per event). The
-            // cache grows to this size only as pages are used, and stays with this pooled connection.
-            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;";
-            await pragma.ExecuteNonQueryAsync(ct);
-        }
 
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var inserted = await _store.InsertNewAsync(connection, transaction, candidates, ct);
@@ -232,13 +286,7 @@ internal sealed class TransactionIngestor : BackgroundService
 
         await _store.SaveScoresAsync(connection, transaction, scored, alertOf, ct);
         await transaction.CommitAsync(ct);
-
-        for (var b = 0; b < group.Count; b++)
-        {
-            group[b].Completion.TrySetResult(new TransactionBatchResponse(accepted[b], group[b].Events.Count - accepted[b]));
-        }
-
-        return notices;
+        return (accepted, notices);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
