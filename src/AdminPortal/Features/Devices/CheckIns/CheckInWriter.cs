@@ -133,10 +133,14 @@ public sealed class CheckInWriter(
         await groupCommit.PrepareWriterAsync(connection, ct);
         if (!db.Dialect.IsPostgres)
         {
-            // Settings of this connection only: a 64 MB page cache holds the devices and the recent history pages, and
-            // memory-mapped reads replace a read() system call per page that is not cached.
+            // Settings of this connection only: memory-mapped reads replace a read() system call per page that is not
+            // cached, so the page cache mostly holds pages written since the WAL began. It stays at 8 MB: SQLite scans the
+            // whole cache at every commit whose B-tree balancing renumbered pages (balance_nonroot parks a page at the
+            // lock-byte page number, which leaves the cache's highest page number far past the file's end), and with
+            // 64 MB that scan took 0.7 ms of the writer's time per commit (uprobes on pcache1TruncateUnsafe: 351 ms in
+            // 3 s at the maximum rate, 109 ms with 8 MB; docs/BENCHMARKS.md, check-ins, 2026-12-01 11:00).
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456;";
+            pragma.CommandText = "PRAGMA cache_size = -8192; PRAGMA mmap_size = 268435456;";
             await pragma.ExecuteNonQueryAsync(ct);
         }
 
