@@ -37,7 +37,7 @@ public sealed class BenchDatabase : IDbConnectionFactory, IAsyncDisposable
 
     public bool IsPostgres => Provider == "Postgres";
 
-    public string Label => IsPostgres ? "PostgreSQL 15 (fsync on, loopback)" : "SQLite (WAL, synchronous=FULL)";
+    public string Label => IsPostgres ? "PostgreSQL 15 (fsync on, loopback)" : "SQLite (WAL; every answer after an fsync of the WAL)";
 
     public SqlDialect Dialect => IsPostgres ? SqlDialect.Postgres : SqlDialect.Sqlite;
 
