@@ -101,6 +101,21 @@ public sealed class IngestSchemaMigrationTests
         Assert.Equal(["fraud_events_pkey", "fraud_rule_hits_pkey", "ix_fraud_events_received", "ix_fraud_rule_hits_alert", "ix_fraud_rule_hits_rule"], indexes);
     }
 
+    [Fact]
+    public async Task On_postgres_inserting_events_and_hits_checks_no_foreign_key_per_row()
+    {
+        // Migration 0080: the per-row RI check against merchants cost about 40 % of an insert; the ingest loop is the only
+        // writer and takes the merchant from the device's credential.
+        var (database, connections) = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
+        await using var _ = database;
+        await using var connection = await connections.OpenAsync();
+
+        var foreignKeys = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('fraud_events'::regclass, 'fraud_rule_hits'::regclass)");
+
+        Assert.Equal(0L, foreignKeys);
+    }
+
     private static async Task SeedAsync(IDbConnectionFactory connections)
     {
         await using var connection = await connections.OpenAsync();
