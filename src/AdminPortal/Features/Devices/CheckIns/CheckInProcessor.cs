@@ -4,6 +4,7 @@ using AdminPortal.Features.Devices.Api;
 using AdminPortal.Features.Devices.Commands;
 using AdminPortal.Infrastructure.Database;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace AdminPortal.Features.Devices.CheckIns;
@@ -38,11 +39,11 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
 
     private const string UpdateDeviceSqlite =
         """
-        UPDATE devices SET os_version = @os, firmware_version = @firmware, app_version = @app, battery_percent = @battery,
-               network_type = @network, network_encrypted = @encrypted, latitude = @lat, longitude = @lon, location_accuracy_m = @accuracy,
-               distance_from_store_m = @distance, tamper_state = @tamper, tamper_detail = @tamperDetail, rooted = @rooted,
-               p2pe_keys_loaded = @p2pe, is_online = @online, offline_after = @offlineAfter, last_seen_at = @now, updated_at = @now
-        WHERE merchant_id = @merchantId AND id = @deviceId
+        UPDATE devices SET os_version = ?1, firmware_version = ?2, app_version = ?3, battery_percent = ?4,
+               network_type = ?5, network_encrypted = ?6, latitude = ?7, longitude = ?8, location_accuracy_m = ?9,
+               distance_from_store_m = ?10, tamper_state = ?11, tamper_detail = ?12, rooted = ?13,
+               p2pe_keys_loaded = ?14, is_online = 1, offline_after = ?15, last_seen_at = ?16, updated_at = ?16
+        WHERE merchant_id = ?17 AND id = ?18
         """;
 
     // PostgreSQL: one statement for the whole batch (a round trip per device was the cost), one row per device.
@@ -65,6 +66,11 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         "network_encrypted", "latitude", "longitude", "location_accuracy_m", "tamper_state", "tamper_detail", "rooted", "p2pe_keys_loaded",
         "idempotency_key",
     ];
+
+    private static readonly string InsertHistorySqliteSql =
+        $"INSERT INTO device_check_ins ({string.Join(", ", CheckInColumns)}) " +
+        $"VALUES ({string.Join(", ", CheckInColumns.Select((_, i) => "?" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)))}) " +
+        "ON CONFLICT DO NOTHING";
 
     private const string InsertAlert =
         """
@@ -128,13 +134,14 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         // end of the merchant's part of the primary key instead of a random leaf and a group dirties fewer WAL pages
         // (Guids are upper-case text there, whose order is the timestamp's). PostgreSQL measured slower with them
         // (docs/BENCHMARKS.md, check-ins, 2026-12-01), so it keeps random ids.
-        var timeOrderedIds = !dialect.IsPostgres;
-        var stored = await MultiRowInsert.InsertIgnoringConflictsAsync(connection, transaction, dialect, "device_check_ins", CheckInColumns, active, w => [
-            w.Device.MerchantId, timeOrderedIds ? Guid.CreateVersion7(w.ReceivedAt) : Guid.NewGuid(), w.Device.DeviceId, w.ReceivedAt, w.Report.OsVersion, w.Report.FirmwareVersion,
-            w.Report.AppVersion, w.Report.BatteryPercent, w.Report.NetworkType, w.Report.NetworkEncrypted, w.Report.Latitude,
-            w.Report.Longitude, w.Report.AccuracyMeters, (int)w.Report.TamperState, w.Report.TamperDetail, w.Report.Rooted,
-            w.Report.P2peKeysLoaded, w.IdempotencyKey,
-        ], ["merchant_id", "id"], ct, anyUniqueIndex: true);
+        var stored = dialect.IsPostgres
+            ? await MultiRowInsert.InsertIgnoringConflictsAsync(connection, transaction, dialect, "device_check_ins", CheckInColumns, active, w => [
+                w.Device.MerchantId, Guid.NewGuid(), w.Device.DeviceId, w.ReceivedAt, w.Report.OsVersion, w.Report.FirmwareVersion,
+                w.Report.AppVersion, w.Report.BatteryPercent, w.Report.NetworkType, w.Report.NetworkEncrypted, w.Report.Latitude,
+                w.Report.Longitude, w.Report.AccuracyMeters, (int)w.Report.TamperState, w.Report.TamperDetail, w.Report.Rooted,
+                w.Report.P2peKeysLoaded, w.IdempotencyKey,
+            ], ["merchant_id", "id"], ct, anyUniqueIndex: true)
+            : InsertHistorySqlite(connection, active);
         var repeated = active.Where((_, i) => !stored.Contains(i)).ToHashSet(ReferenceEqualityComparer.Instance);
 
         var outcomes = new List<CheckInOutcome>(batch.Count);
@@ -275,30 +282,72 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
             return;
         }
 
-        // SQLite runs in-process: one prepared statement executed per check-in costs no round trip.
-        command.CommandText = UpdateDeviceSqlite;
-        string[] names = ["os", "firmware", "app", "battery", "network", "encrypted", "lat", "lon", "accuracy", "distance", "tamper", "tamperDetail",
-            "rooted", "p2pe", "online", "offlineAfter", "now", "merchantId", "deviceId"];
-        var parameters = names.ToDictionary(n => n, n =>
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@" + n;
-            command.Parameters.Add(parameter);
-            return parameter;
-        });
+        // SQLite runs in-process: one statement prepared per batch and executed per check-in, bound by position (no
+        // parameter names, boxes or data readers per check-in; values stored exactly as the Dapper handlers store them).
+        using var update = new SqlitePreparedStatement((SqliteConnection)connection, UpdateDeviceSqlite);
         foreach (var (work, distance, offlineAfter) in written)
         {
             var report = work.Report;
-            object?[] values = [report.OsVersion, report.FirmwareVersion, report.AppVersion, report.BatteryPercent, report.NetworkType, report.NetworkEncrypted,
-                report.Latitude, report.Longitude, report.AccuracyMeters, distance, (int)report.TamperState, report.TamperDetail, report.Rooted,
-                report.P2peKeysLoaded, true, offlineAfter, work.ReceivedAt, work.Device.MerchantId, work.Device.DeviceId];
-            for (var i = 0; i < names.Length; i++)
-            {
-                parameters[names[i]].Value = dialect.ToParameterValue(values[i]);
-            }
-
-            await command.ExecuteNonQueryAsync(ct);
+            update.Bind(1, report.OsVersion);
+            update.Bind(2, report.FirmwareVersion);
+            update.Bind(3, report.AppVersion);
+            update.Bind(4, (long)report.BatteryPercent);
+            update.Bind(5, report.NetworkType);
+            update.Bind(6, report.NetworkEncrypted);
+            update.Bind(7, report.Latitude);
+            update.Bind(8, report.Longitude);
+            update.Bind(9, report.AccuracyMeters);
+            update.Bind(10, distance);
+            update.Bind(11, (long)report.TamperState);
+            update.Bind(12, report.TamperDetail);
+            update.Bind(13, report.Rooted);
+            update.Bind(14, report.P2peKeysLoaded);
+            update.Bind(15, offlineAfter);
+            update.Bind(16, work.ReceivedAt);
+            update.Bind(17, work.Device.MerchantId);
+            update.Bind(18, work.Device.DeviceId);
+            update.Execute();
         }
+    }
+
+    /// <summary>
+    /// SQLite: the batch's history rows, one statement prepared per batch and executed per check-in (as
+    /// <see cref="UpdateDevicesAsync"/> does); returns the positions of the rows stored, so a row whose Idempotency-Key its
+    /// device already used (any unique index decides, as on PostgreSQL) is the one not stored.
+    /// </summary>
+    private static HashSet<int> InsertHistorySqlite(DbConnection connection, IReadOnlyList<CheckInWork> rows)
+    {
+        var stored = new HashSet<int>();
+        using var insert = new SqlitePreparedStatement((SqliteConnection)connection, InsertHistorySqliteSql);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (work, report) = (rows[i], rows[i].Report);
+            insert.Bind(1, work.Device.MerchantId);
+            // Time-ordered ids: each new row goes to the right end of the merchant's part of the primary key.
+            insert.Bind(2, Guid.CreateVersion7(work.ReceivedAt));
+            insert.Bind(3, work.Device.DeviceId);
+            insert.Bind(4, work.ReceivedAt);
+            insert.Bind(5, report.OsVersion);
+            insert.Bind(6, report.FirmwareVersion);
+            insert.Bind(7, report.AppVersion);
+            insert.Bind(8, (long)report.BatteryPercent);
+            insert.Bind(9, report.NetworkType);
+            insert.Bind(10, report.NetworkEncrypted);
+            insert.Bind(11, report.Latitude);
+            insert.Bind(12, report.Longitude);
+            insert.Bind(13, report.AccuracyMeters);
+            insert.Bind(14, (long)report.TamperState);
+            insert.Bind(15, report.TamperDetail);
+            insert.Bind(16, report.Rooted);
+            insert.Bind(17, report.P2peKeysLoaded);
+            insert.Bind(18, work.IdempotencyKey);
+            if (insert.Execute() == 1)
+            {
+                stored.Add(i);
+            }
+        }
+
+        return stored;
     }
 
     /// <summary>Alerts are raised when a problem starts, not at every check-in that still reports it.</summary>

@@ -36,7 +36,7 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
 
         if (!db.Dialect.IsPostgres)
         {
-            using var insert = new SqlitePreparedInsert((SqliteConnection)connection,
+            using var insert = new SqlitePreparedStatement((SqliteConnection)connection,
                 $"INSERT INTO fraud_events ({EventColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) " +
                 "ON CONFLICT (merchant_id, event_id) DO NOTHING");
             for (var i = 0; i < events.Count; i++)
@@ -176,7 +176,7 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
 
         if (!db.Dialect.IsPostgres)
         {
-            using var insert = new SqlitePreparedInsert((SqliteConnection)connection,
+            using var insert = new SqlitePreparedStatement((SqliteConnection)connection,
                 $"INSERT INTO fraud_rule_hits ({HitColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) " +
                 "ON CONFLICT (merchant_id, event_id, rule_id) DO NOTHING");
             foreach (var row in hits)

@@ -1,14 +1,13 @@
-using AdminPortal.Features.Fraud.Ingestion;
 using AdminPortal.Infrastructure.Database;
 using Microsoft.Data.Sqlite;
 
-namespace AdminPortal.Tests.Fraud;
+namespace AdminPortal.Tests.Infrastructure;
 
 /// <summary>
-/// Ingestion binds SQLite values itself; every other query reads them through the Dapper type handlers, so the stored
+/// The hot write paths (event ingestion, check-ins) bind SQLite values themselves; every other query reads them through the Dapper type handlers, so the stored
 /// text must be exactly what those handlers write and read.
 /// </summary>
-public sealed class SqlitePreparedInsertTests
+public sealed class SqlitePreparedStatementTests
 {
     public static TheoryData<string> Times => new()
     {
@@ -25,7 +24,7 @@ public sealed class SqlitePreparedInsertTests
         var value = DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture);
         Span<char> text = stackalloc char[40];
 
-        var length = SqlitePreparedInsert.FormatTime(value, text);
+        var length = SqlitePreparedStatement.FormatTime(value, text);
 
         Assert.Equal(DapperTypeHandlers.ToSqliteText(value), text[..length].ToString());
     }
@@ -38,7 +37,7 @@ public sealed class SqlitePreparedInsertTests
         {
             var guid = Guid.NewGuid();
 
-            SqlitePreparedInsert.FormatGuid(guid, text);
+            SqlitePreparedStatement.FormatGuid(guid, text);
 
             Assert.Equal(guid.ToString("D").ToUpperInvariant(), text.ToString());
         }
@@ -57,7 +56,7 @@ public sealed class SqlitePreparedInsertTests
 
         var id = Guid.NewGuid();
         var at = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.FromHours(1)).AddTicks(1234567);
-        using var insert = new SqlitePreparedInsert(connection, "INSERT INTO t VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING");
+        using var insert = new SqlitePreparedStatement(connection, "INSERT INTO t VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING");
 
         void Bind(double? x, string? s)
         {

@@ -2,21 +2,22 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace AdminPortal.Features.Fraud.Ingestion;
+namespace AdminPortal.Infrastructure.Database;
 
 /// <summary>
 /// One SQL statement prepared once on a SQLite connection and executed per row, its values bound by position straight
-/// from the row's fields. Ingestion writes thousands of event and hit rows per group; through ADO.NET each row cost a
+/// from the row's fields. The group-commit writers run it for every row: fraud ingestion writes thousands of event and hit
+/// rows per group, the check-in writer a history row and a device update per check-in; through ADO.NET each row cost a
 /// data reader, a name lookup and a boxed or converted value per parameter (about half the portal's CPU per event).
 /// Runs inside whatever transaction the connection has open. Values are stored exactly as the Dapper type handlers
 /// store them (Guid: upper-case text; time: UTC text with microseconds), so every other query reads them back unchanged.
 /// </summary>
-internal sealed class SqlitePreparedInsert : IDisposable
+internal sealed class SqlitePreparedStatement : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
 
-    public SqlitePreparedInsert(SqliteConnection connection, string sql)
+    public SqlitePreparedStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
@@ -24,7 +25,13 @@ internal sealed class SqlitePreparedInsert : IDisposable
 
     public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 
+    public void Bind(int index, long? value) =>
+        Check(value is { } number ? raw.sqlite3_bind_int64(_statement, index, number) : raw.sqlite3_bind_null(_statement, index));
+
     public void Bind(int index, bool value) => Check(raw.sqlite3_bind_int64(_statement, index, value ? 1 : 0));
+
+    public void Bind(int index, bool? value) =>
+        Check(value is { } flag ? raw.sqlite3_bind_int64(_statement, index, flag ? 1 : 0) : raw.sqlite3_bind_null(_statement, index));
 
     public void Bind(int index, double? value) =>
         Check(value is { } number ? raw.sqlite3_bind_double(_statement, index, number) : raw.sqlite3_bind_null(_statement, index));
