@@ -51,6 +51,26 @@ public sealed class IngestionTests
     }
 
     [Theory, BothDatabases]
+    public async Task Retries_racing_their_original_in_later_groups_are_each_counted_once(DatabaseProvider provider)
+    {
+        // Twelve copies of a full batch are more than one group holds (5,000 events), so later groups meet the events an
+        // earlier group stored, not only copies within their own group.
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        var terminal = await host.CreateTerminalAsync("M-INGEST-6");
+        using var client = host.DeviceClient(terminal);
+        var events = Enumerable.Range(0, 500).Select(i => Events.Sale($"g-{i}", Now.AddSeconds(-600 + i), cardToken: $"tok_group_{i:0000}")).ToArray();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.PostAsync(events)));
+
+        var answers = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        Assert.Equal(500, answers.Sum(a => a.GetProperty("accepted").GetInt32()));
+        Assert.Equal(11 * 500, answers.Sum(a => a.GetProperty("duplicates").GetInt32()));
+        Assert.Equal(500, await CountAsync(database, "SELECT count(*) FROM fraud_events"));
+    }
+
+    [Theory, BothDatabases]
     public async Task An_acknowledged_batch_is_committed_before_the_answer(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
