@@ -234,7 +234,15 @@ public sealed class SqliteGroupCommit(IDbConnectionFactory db, ILogger<SqliteGro
         }
     }
 
-    private SqliteConnection OpenCheckpointConnection() => (SqliteConnection)db.OpenAsync().GetAwaiter().GetResult();
+    private SqliteConnection OpenCheckpointConnection()
+    {
+        var connection = (SqliteConnection)db.OpenAsync().GetAwaiter().GetResult();
+        // RESTART blocks new writers while it waits for the writer and for readers of older snapshots (sqlite.org,
+        // sqlite3_wal_checkpoint_v2). A short wait bounds that stall, say behind a slow report query, to a tenth of a
+        // second; when it runs out the checkpoint copies what it can, as PASSIVE, and the next one tries again.
+        SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, 100);
+        return connection;
+    }
 
     private void Checkpoint(SqliteConnection connection)
     {
