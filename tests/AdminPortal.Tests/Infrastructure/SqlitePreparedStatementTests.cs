@@ -30,6 +30,22 @@ public sealed class SqlitePreparedStatementTests
     }
 
     [Fact]
+    public void Any_time_is_stored_as_the_dapper_handler_stores_it()
+    {
+        var random = new Random(20261201);
+        Span<char> text = stackalloc char[40];
+        for (var i = 0; i < 2000; i++)
+        {
+            var ticks = random.NextInt64(DateTime.MinValue.Ticks + TimeSpan.TicksPerDay, DateTime.MaxValue.Ticks - TimeSpan.TicksPerDay);
+            var value = new DateTimeOffset(ticks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(random.Next(-14 * 60, 14 * 60 + 1)));
+
+            var length = SqlitePreparedStatement.FormatTime(value, text);
+
+            Assert.Equal(DapperTypeHandlers.ToSqliteText(value), text[..length].ToString());
+        }
+    }
+
+    [Fact]
     public void Guids_are_stored_as_upper_case_text_like_the_dapper_handler()
     {
         Span<char> text = stackalloc char[36];

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -90,10 +89,42 @@ internal sealed class SqlitePreparedStatement : IDisposable
     }
 
     /// <summary>The text <c>DapperTypeHandlers.ToSqliteText</c> stores for a time on SQLite; returns its length.</summary>
+    /// <remarks>
+    /// The digits are written here: the general formatter read the custom format string again on every call, which was
+    /// 2 % of the ingest loop's time (two times per event). Same text: UTC, microseconds truncated, as "ffffff" does.
+    /// </remarks>
     internal static int FormatTime(DateTimeOffset value, Span<char> destination)
     {
-        value.ToUniversalTime().TryFormat(destination, out var written, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-        return written;
+        var utc = value.UtcDateTime;
+        utc.Deconstruct(out int year, out int month, out int day);
+        var ticksOfDay = utc.Ticks % TimeSpan.TicksPerDay;
+        var secondsOfDay = (int)(ticksOfDay / TimeSpan.TicksPerSecond);
+        var microseconds = (int)(ticksOfDay % TimeSpan.TicksPerSecond / TimeSpan.TicksPerMicrosecond);
+        Digits(destination[..4], year);
+        destination[4] = '-';
+        Digits(destination.Slice(5, 2), month);
+        destination[7] = '-';
+        Digits(destination.Slice(8, 2), day);
+        destination[10] = 'T';
+        Digits(destination.Slice(11, 2), secondsOfDay / 3600);
+        destination[13] = ':';
+        Digits(destination.Slice(14, 2), secondsOfDay / 60 % 60);
+        destination[16] = ':';
+        Digits(destination.Slice(17, 2), secondsOfDay % 60);
+        destination[19] = '.';
+        Digits(destination.Slice(20, 6), microseconds);
+        destination[26] = 'Z';
+        return 27;
+    }
+
+    /// <summary>Writes <paramref name="value"/> as exactly as many decimal digits as <paramref name="destination"/> holds, zero-padded.</summary>
+    private static void Digits(Span<char> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (char)('0' + value % 10);
+            value /= 10;
+        }
     }
 
     private void Check(int result)
