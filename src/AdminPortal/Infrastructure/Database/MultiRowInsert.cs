@@ -5,13 +5,11 @@ using System.Text;
 namespace AdminPortal.Infrastructure.Database;
 
 /// <summary>
-/// Inserts many rows fast inside the caller's transaction, skipping rows whose conflict key already exists, and says
-/// which rows were new. The fastest way differs by database, so this is where the dialects part:
-/// <list type="bullet">
-/// <item>SQLite (in-process, no round trips): one prepared single-row statement executed per row. Multi-row statements
-/// are slow there: binding a named parameter is a linear search over the statement's parameters.</item>
-/// <item>PostgreSQL (a round trip per statement): multi-row <c>INSERT … VALUES (…), (…) … RETURNING</c> of the key.</item>
-/// </list>
+/// PostgreSQL: inserts many rows inside the caller's transaction in multi-row <c>INSERT … VALUES (…), (…) … RETURNING</c>
+/// statements (a round trip per statement, not per row), skipping rows whose conflict key already exists, and says which
+/// rows were new. SQLite writers run in-process and bind each row by position instead (<see cref="SqlitePreparedStatement"/>):
+/// there a multi-row statement is slow, because binding a named parameter is a linear search over the statement's
+/// parameters.
 /// Plain ADO.NET, not Dapper (Dapper checks each added parameter against the whole collection); values go through
 /// <see cref="SqlDialect.ToParameterValue"/> so they are stored exactly as the Dapper type handlers store them.
 /// </summary>
@@ -29,42 +27,13 @@ public static class MultiRowInsert
         string table, IReadOnlyList<string> columns, IReadOnlyList<T> rows, Func<T, object?[]> values, IReadOnlyList<string> conflictColumns,
         CancellationToken ct, bool anyUniqueIndex = false)
     {
+        if (!dialect.IsPostgres)
+        {
+            throw new NotSupportedException("SQLite writers bind their rows with SqlitePreparedStatement.");
+        }
+
         var conflict = anyUniqueIndex ? "ON CONFLICT DO NOTHING" : SqlDialect.OnConflictDoNothing(string.Join(", ", conflictColumns));
-        return dialect.IsPostgres
-            ? await InsertMultiRowAsync(connection, transaction, dialect, table, columns, rows, values, conflictColumns, conflict, ct)
-            : await InsertRowByRowAsync(connection, transaction, dialect, table, columns, rows, values, conflict, ct);
-    }
-
-    private static async Task<HashSet<int>> InsertRowByRowAsync<T>(DbConnection connection, DbTransaction transaction, SqlDialect dialect,
-        string table, IReadOnlyList<string> columns, IReadOnlyList<T> rows, Func<T, object?[]> values, string conflict, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, c) => "@c" + c))}) {conflict}";
-        var parameters = new DbParameter[columns.Count];
-        for (var c = 0; c < columns.Count; c++)
-        {
-            parameters[c] = command.CreateParameter();
-            parameters[c].ParameterName = "@c" + c;
-            command.Parameters.Add(parameters[c]);
-        }
-
-        var inserted = new HashSet<int>();
-        for (var r = 0; r < rows.Count; r++)
-        {
-            var rowValues = values(rows[r]);
-            for (var c = 0; c < parameters.Length; c++)
-            {
-                parameters[c].Value = dialect.ToParameterValue(rowValues[c]);
-            }
-
-            if (await command.ExecuteNonQueryAsync(ct) == 1)
-            {
-                inserted.Add(r);
-            }
-        }
-
-        return inserted;
+        return await InsertMultiRowAsync(connection, transaction, dialect, table, columns, rows, values, conflictColumns, conflict, ct);
     }
 
     private static async Task<HashSet<int>> InsertMultiRowAsync<T>(DbConnection connection, DbTransaction transaction, SqlDialect dialect,

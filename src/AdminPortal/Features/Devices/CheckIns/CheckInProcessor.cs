@@ -244,11 +244,10 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
             return;
         }
 
-        var dialect = db.Dialect;
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        if (dialect.IsPostgres)
+        if (db.Dialect.IsPostgres)
         {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             // The last check-in of a device in the batch is its current state (an UPDATE … FROM applies one row per device).
             var rows = written.GroupBy(w => w.Work.Device.DeviceId).Select(g => g.Last()).ToList();
             command.CommandText = UpdateDevicesPostgres;
