@@ -30,8 +30,8 @@ internal sealed class FraudStateRebuilder
         (_directory, _store, _engine, _router, _settings, _clock, _logger) = (directory, store, engine, router, settings, clock, logger);
     }
 
-    /// <summary>How far back state reaches: the longest look-back any rule offers (refunds, 30 days).</summary>
-    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+    /// <summary>How far back state reaches: as long as the engine remembers a card (the refund rule's 30 days).</summary>
+    public static readonly TimeSpan Retention = MerchantRiskState.CardRetention;
 
     public async Task RebuildAsync(CancellationToken ct)
     {

@@ -10,9 +10,27 @@ public sealed class MerchantRiskState(Guid merchantId)
     // Long enough for every sliding window a rule offers (its parameter maxima).
     public static readonly TimeSpan WindowRetention = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long a card is remembered after its last transaction: the longest look-back a rule offers (the refund rule's
+    /// 30 days), and the span a rebuild replays (<c>FraudStateRebuilder.Retention</c>), so a restart remembers the same cards.
+    /// </summary>
+    public static readonly TimeSpan CardRetention = TimeSpan.FromDays(30);
+
+    // Forgotten cards are swept once per day of event time: a pass over the merchant's cards is cheap next to a day of them.
+    private static readonly long SweepEveryTicks = TimeSpan.FromDays(1).Ticks;
+
+    private readonly Dictionary<string, CardState> _cards = new(StringComparer.Ordinal);
+
+    // The rules of one event ask for its card several times with the same token instance: remember the last answer.
+    private string? _lastToken;
+    private CardState? _lastCard;
+
+    private long _newestTicks = long.MinValue;
+    private long _nextSweepTicks = long.MinValue;
+
     public Guid MerchantId { get; } = merchantId;
 
-    public Dictionary<string, CardState> Cards { get; } = new(StringComparer.Ordinal);
+    public int CardCount => _cards.Count;
 
     public Dictionary<Guid, DeviceState> Devices { get; } = new();
 
@@ -21,11 +39,17 @@ public sealed class MerchantRiskState(Guid merchantId)
 
     public IReadOnlyDictionary<Guid, StoreProfile> Stores { get; set; } = new Dictionary<Guid, StoreProfile>();
 
-    /// <summary>How far back approved sales are kept for the refund rule.</summary>
-    public TimeSpan SalesRetention { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>What is remembered of a card token; null for a card not seen within <see cref="CardRetention"/>.</summary>
+    public CardState? FindCard(string token)
+    {
+        if (!ReferenceEquals(token, _lastToken))
+        {
+            _lastCard = _cards.GetValueOrDefault(token);
+            _lastToken = token;
+        }
 
-    public CardState Card(string token) =>
-        Cards.TryGetValue(token, out var card) ? card : Cards[token] = new CardState();
+        return _lastCard;
+    }
 
     public DeviceState Device(Guid deviceId) =>
         Devices.TryGetValue(deviceId, out var device) ? device : Devices[deviceId] = new DeviceState();
@@ -34,17 +58,15 @@ public sealed class MerchantRiskState(Guid merchantId)
     {
         var ticks = e.OccurredAt.UtcTicks;
         var retention = WindowRetention.Ticks;
-        var card = Card(e.CardToken);
-        card.Recent.Add(ticks, e.AmountMinor, (int)e.Result, retention);
-        if (e.Location is { } location && (card.LastLocationTicks is null || ticks >= card.LastLocationTicks))
+        var card = FindCard(e.CardToken);
+        if (card is null)
         {
-            card.LastLocation = location;
-            card.LastLocationTicks = ticks;
+            _cards[e.CardToken] = _lastCard = card = new CardState();
         }
 
+        card.RecordUse(ticks, e, retention);
         if (e.Type == TransactionType.Sale && e.Result == TransactionResult.Approved)
         {
-            card.Sales.Add(ticks, e.AmountMinor, 0, SalesRetention.Ticks);
             if (!Amounts.TryGetValue(e.Currency, out var stats))
             {
                 Amounts[e.Currency] = stats = new AmountStatistics();
@@ -54,22 +76,75 @@ public sealed class MerchantRiskState(Guid merchantId)
         }
 
         var device = Device(e.DeviceId);
-        device.Recent.Add(ticks, e.AmountMinor, (int)e.Result, retention);
-        if (e.Result == TransactionResult.Declined)
+        device.Record(ticks, e, retention);
+        ForgetIdleCards(ticks);
+    }
+
+    /// <summary>
+    /// Drops the cards whose last transaction is more than <see cref="CardRetention"/> behind the newest event: no rule
+    /// looks that far back, and without this the state would grow with every card ever seen.
+    /// </summary>
+    private void ForgetIdleCards(long ticks)
+    {
+        _newestTicks = Math.Max(_newestTicks, ticks);
+        if (_newestTicks < _nextSweepTicks)
         {
-            device.Declines.Add(ticks, e.AmountMinor, e.CardToken.GetHashCode(StringComparison.Ordinal), retention);
+            return;
         }
 
-        device.RecordEntryMode(e.EntryMode);
+        if (_nextSweepTicks != long.MinValue)
+        {
+            var horizon = _newestTicks - CardRetention.Ticks;
+            foreach (var (token, card) in _cards)
+            {
+                if (card.LastUsedTicks < horizon)
+                {
+                    _cards.Remove(token);
+                }
+            }
+
+            _lastToken = null;
+            _lastCard = null;
+        }
+
+        _nextSweepTicks = _newestTicks + SweepEveryTicks;
     }
 }
 
+/// <summary>
+/// One card token's recent uses, approved sales and last location. One object per card with its windows inside it: see
+/// <see cref="SlidingWindow"/> for why.
+/// </summary>
 public sealed class CardState
 {
-    public SlidingWindow Recent { get; } = new();
-    public SlidingWindow Sales { get; } = new();
-    public GeoPoint? LastLocation { get; set; }
-    public long? LastLocationTicks { get; set; }
+    private SlidingWindow _recent;
+    private SlidingWindow _sales;
+
+    public ref readonly SlidingWindow Recent => ref _recent;
+
+    public ref readonly SlidingWindow Sales => ref _sales;
+
+    public GeoPoint? LastLocation { get; private set; }
+
+    public long LastLocationTicks { get; private set; }
+
+    /// <summary>The time of the card's newest transaction.</summary>
+    public long LastUsedTicks => _recent.Newest;
+
+    internal void RecordUse(long ticks, TransactionEvent e, long retentionTicks)
+    {
+        _recent.Add(ticks, e.AmountMinor, (int)e.Result, retentionTicks);
+        if (e.Location is { } location && (LastLocation is null || ticks >= LastLocationTicks))
+        {
+            LastLocation = location;
+            LastLocationTicks = ticks;
+        }
+
+        if (e.Type == TransactionType.Sale && e.Result == TransactionResult.Approved)
+        {
+            _sales.Add(ticks, e.AmountMinor, 0, MerchantRiskState.CardRetention.Ticks);
+        }
+    }
 }
 
 public sealed class DeviceState
@@ -80,14 +155,28 @@ public sealed class DeviceState
     private readonly EntryMode[] _modes = new EntryMode[EntryModeCapacity];
     private int _next;
 
-    public SlidingWindow Recent { get; } = new();
+    private SlidingWindow _recent;
+    private SlidingWindow _declines;
+
+    public ref readonly SlidingWindow Recent => ref _recent;
 
     /// <summary>Declines; the tag is a hash of the card token, to count distinct cards in a burst.</summary>
-    public SlidingWindow Declines { get; } = new();
+    public ref readonly SlidingWindow Declines => ref _declines;
 
     public int EntryModesSeen { get; private set; }
 
-    public void RecordEntryMode(EntryMode mode)
+    internal void Record(long ticks, TransactionEvent e, long retentionTicks)
+    {
+        _recent.Add(ticks, e.AmountMinor, (int)e.Result, retentionTicks);
+        if (e.Result == TransactionResult.Declined)
+        {
+            _declines.Add(ticks, e.AmountMinor, e.CardToken.GetHashCode(StringComparison.Ordinal), retentionTicks);
+        }
+
+        RecordEntryMode(e.EntryMode);
+    }
+
+    private void RecordEntryMode(EntryMode mode)
     {
         _modes[_next] = mode;
         _next = (_next + 1) % EntryModeCapacity;

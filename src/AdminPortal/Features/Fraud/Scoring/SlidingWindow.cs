@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
+
 namespace AdminPortal.Features.Fraud.Scoring;
 
 /// <summary>
@@ -6,22 +9,42 @@ namespace AdminPortal.Features.Fraud.Scoring;
 /// plus the entries inside it, independent of how much history is kept; entries older than the retention horizon
 /// behind the newest are dropped on insert.
 /// </summary>
-public sealed class SlidingWindow
+/// <remarks>
+/// A struct kept inside its owner (<see cref="CardState"/>, <see cref="DeviceState"/>), holding its first entry inline:
+/// most cards are seen once, and every object a card keeps is one more for the garbage collector to copy out of the
+/// youngest generation and trace for as long as the card is remembered (the ingest loop's collections were dominated by
+/// exactly these). An array is allocated only from the second entry on. Owners expose it by <c>ref readonly</c>; only
+/// the owner's own code adds to it.
+/// </remarks>
+public struct SlidingWindow
 {
-    // Every card the merchant has seen keeps two windows, and most cards are seen once: the array is grown by hand from
-    // a single entry (a List with its default capacity cost three times the memory, all of it kept for the GC to trace).
+    private Entry _first;
     private Entry[]? _entries;
     private int _count;
-    private long _newest = long.MinValue;
+    private long _newest;
 
-    public int Count => _count;
+    public readonly int Count => _count;
 
     public void Add(long ticks, long amount, int tag, long retentionTicks)
     {
         var entry = new Entry(ticks, amount, tag);
-        if (_entries is null || _count == _entries.Length)
+        if (_count == 0 && _entries is null)
         {
-            Array.Resize(ref _entries, _entries is null ? 1 : _entries.Length * 2);
+            _first = entry;
+            _count = 1;
+            _newest = ticks;
+            return;
+        }
+
+        if (_entries is null)
+        {
+            _entries = new Entry[2];
+            _entries[0] = _first;
+            _first = default;
+        }
+        else if (_count == _entries.Length)
+        {
+            Array.Resize(ref _entries, _entries.Length * 2);
         }
 
         var at = _count == 0 || _entries[_count - 1].Ticks <= ticks ? _count : UpperBound(ticks);
@@ -38,8 +61,12 @@ public sealed class SlidingWindow
         }
     }
 
+    /// <summary>The time of the newest entry ever added; <see cref="long.MinValue"/> when there was none.</summary>
+    public readonly long Newest => _count == 0 && _entries is null ? long.MinValue : _newest;
+
     /// <summary>Entries in (<paramref name="toTicks"/> − window, <paramref name="toTicks"/>], oldest first.</summary>
-    public ReadOnlySpan<Entry> Within(long toTicks, long windowTicks)
+    [UnscopedRef]
+    public readonly ReadOnlySpan<Entry> Within(long toTicks, long windowTicks)
     {
         var from = UpperBound(toTicks - windowTicks);
         var to = UpperBound(toTicks);
@@ -47,7 +74,7 @@ public sealed class SlidingWindow
     }
 
     /// <summary>Count and total amount in (<paramref name="toTicks"/> − window, <paramref name="toTicks"/>].</summary>
-    public (int Count, long Amount) Sum(long toTicks, long windowTicks)
+    public readonly (int Count, long Amount) Sum(long toTicks, long windowTicks)
     {
         var entries = Within(toTicks, windowTicks);
         long amount = 0;
@@ -59,29 +86,33 @@ public sealed class SlidingWindow
         return (entries.Length, amount);
     }
 
-    public ReadOnlySpan<Entry> Entries => _entries.AsSpan(0, _count);
+    [UnscopedRef]
+    public readonly ReadOnlySpan<Entry> Entries =>
+        _entries is null ? MemoryMarshal.CreateReadOnlySpan(in _first, _count) : _entries.AsSpan(0, _count);
 
     // First index with Ticks >= ticks.
-    private int LowerBound(long ticks)
+    private readonly int LowerBound(long ticks)
     {
-        int lo = 0, hi = _count;
+        var entries = Entries;
+        int lo = 0, hi = entries.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (_entries![mid].Ticks < ticks) lo = mid + 1; else hi = mid;
+            if (entries[mid].Ticks < ticks) lo = mid + 1; else hi = mid;
         }
 
         return lo;
     }
 
     // First index with Ticks > ticks.
-    private int UpperBound(long ticks)
+    private readonly int UpperBound(long ticks)
     {
-        int lo = 0, hi = _count;
+        var entries = Entries;
+        int lo = 0, hi = entries.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (_entries![mid].Ticks <= ticks) lo = mid + 1; else hi = mid;
+            if (entries[mid].Ticks <= ticks) lo = mid + 1; else hi = mid;
         }
 
         return lo;

@@ -17,7 +17,7 @@ public sealed class CardVelocityRule : FraudRule
 
     public override string? Evaluate(TransactionEvent e, MerchantRiskState state, RuleValues values)
     {
-        if (!state.Cards.TryGetValue(e.CardToken, out var card))
+        if (state.FindCard(e.CardToken) is not { } card)
         {
             return null;
         }

@@ -16,8 +16,7 @@ public sealed class ImpossibleTravelRule : FraudRule
 
     public override string? Evaluate(TransactionEvent e, MerchantRiskState state, RuleValues values)
     {
-        if (e.Location is not { } location || !state.Cards.TryGetValue(e.CardToken, out var card) ||
-            card.LastLocation is not { } previous || card.LastLocationTicks is not { } previousTicks)
+        if (e.Location is not { } location || state.FindCard(e.CardToken) is not { } card || card.LastLocation is not { } previous)
         {
             return null;
         }
@@ -28,7 +27,7 @@ public sealed class ImpossibleTravelRule : FraudRule
             return null;
         }
 
-        var hours = Math.Abs(e.OccurredAt.UtcTicks - previousTicks) / (double)TimeSpan.TicksPerHour;
+        var hours = Math.Abs(e.OccurredAt.UtcTicks - card.LastLocationTicks) / (double)TimeSpan.TicksPerHour;
         var kmh = hours <= 0 ? double.PositiveInfinity : km / hours;
         if (kmh <= values[0])
         {

@@ -20,7 +20,7 @@ public sealed class RefundWithoutSaleRule : FraudRule
             return null;
         }
 
-        if (state.Cards.TryGetValue(e.CardToken, out var card))
+        if (state.FindCard(e.CardToken) is { } card)
         {
             foreach (var sale in card.Sales.Within(e.OccurredAt.UtcTicks, TimeSpan.FromDays(values[0]).Ticks))
             {
