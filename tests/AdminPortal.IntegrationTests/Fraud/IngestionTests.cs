@@ -121,6 +121,11 @@ public sealed class IngestionTests
         var invalid = await client.PostAsync(Events.Sale("v-1", Now), bad);
         var tooMany = await client.PostAsync(Enumerable.Range(0, 501).Select(i => Events.Sale($"m-{i}", Now)).ToArray());
         var wrongType = await client.PostAsJsonAsync("/api/v1/transactions", new { events = new[] { new { eventId = "w", amountMinor = "ten" } } });
+        // Broken JSON, once without and once with a long digit run: the PAN guard reads the second, the parser the first.
+        var brokenPlain = await client.PostAsync("/api/v1/transactions",
+            new StringContent("""{"events":[{"eventId":"b-1",}""", System.Text.Encoding.UTF8, "application/json"));
+        var brokenDigits = await client.PostAsync("/api/v1/transactions",
+            new StringContent("""{"events":[{"eventId":"b-2","amountMinor":12345678901234}""", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
@@ -129,6 +134,13 @@ public sealed class IngestionTests
         Assert.False(errors.TryGetProperty("events[0].currency", out _));
         Assert.True((await tooMany.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("events", out _));
         Assert.True((await wrongType.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("events[0].amountMinor", out _));
+        foreach (var broken in new[] { brokenPlain, brokenDigits })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+            var messages = (await broken.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("$");
+            Assert.Equal("The body is not valid JSON.", messages[0].GetString());
+        }
+
         Assert.Equal(0, await CountAsync(database, "SELECT count(*) FROM fraud_events"));
     }
 

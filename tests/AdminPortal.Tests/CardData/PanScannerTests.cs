@@ -11,7 +11,28 @@ public sealed class PanScannerTests
     private const string Amex15 = "378282246310005";
     private const string Nineteen = "6011000990139424009"; // 19 digits, Luhn-valid (checked below)
 
-    private static PanFinding? Scan(string json) => PanScanner.Find(Encoding.UTF8.GetBytes(json));
+    private static PanFinding? Scan(string json)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(json);
+        var finding = PanScanner.Find(utf8);
+        // Every test that finds a PAN also proves that the quick raw-byte check never clears such a document.
+        Assert.False(finding is not null && PanScanner.CannotHoldPan(utf8), "the quick check cleared a document holding a PAN");
+        return finding;
+    }
+
+    [Fact]
+    public void The_quick_check_clears_a_typical_batch_and_leaves_long_digit_runs_and_unicode_escapes_to_the_full_scan()
+    {
+        const string Batch = """
+            {"events":[{"eventId":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","occurredAt":"2026-12-01T10:15:00+01:00","type":"sale",
+            "amountMinor":1250,"currency":"EUR","cardToken":"tok_9f8a7b6c5d","bin":"411111","last4":"1111","entryMode":"chip",
+            "result":"approved","location":{"lat":52.520008,"lon":13.404954}}]}
+            """;
+
+        Assert.True(PanScanner.CannotHoldPan(Encoding.UTF8.GetBytes(Batch)));
+        Assert.False(PanScanner.CannotHoldPan("""{"ref":"1234567890123"}"""u8));
+        Assert.False(PanScanner.CannotHoldPan("""{"note":"4111\u00201111"}"""u8));
+    }
 
     [Theory]
     [InlineData(Visa16)]
@@ -90,6 +111,8 @@ public sealed class PanScannerTests
     {
         Assert.Equal("x", Scan("""{"x":"\u0034111111111111111"}""")?.Path);
         Assert.Equal("v", Scan("""{"v":"\u0034\u0031\u0031\u0031111111111111"}""")?.Path);
+        // Escaped spaces join groups that are short in the raw bytes: only the decoded text is a PAN.
+        Assert.Equal("g", Scan("""{"g":"4111\u00201111\u00201111\u00201111"}""")?.Path);
     }
 
     // Cases carried over from the device API's former card-number detector, which this scanner replaced.

@@ -89,6 +89,12 @@ public sealed class DeviceRequestReader(IOptions<DeviceOptions> options, ILogger
             }
         }
 
+        // A body whose raw bytes cannot hold a card number (almost every one) needs no pass through the JSON reader here.
+        if (PanScanner.CannotHoldPan(body))
+        {
+            return null;
+        }
+
         try
         {
             return PanScanner.Find(body) is { } finding ? FieldName(finding.Path) : null;
