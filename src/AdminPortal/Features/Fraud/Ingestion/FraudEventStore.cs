@@ -4,7 +4,6 @@ using AdminPortal.Infrastructure.Database;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace AdminPortal.Features.Fraud.Ingestion;
 
@@ -84,9 +83,9 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // The server reports the violation when the copy ends (Npgsql reads it, up to ReadyForQuery, in
-            // CompleteAsync), so by now the importer is closed and the connection idle in an aborted transaction,
-            // which the rollback to the savepoint makes usable again.
+            // The server reports the violation when the copy ends (PostgresBinaryCopyWriter.CompleteAsync), so by now the
+            // copy is over and the connection idle in a failed transaction, which the rollback to the savepoint makes
+            // usable again.
             await transaction.RollbackAsync(NewEventsSavepoint, ct);
         }
 
@@ -125,56 +124,39 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
 
     /// <summary>
     /// The group as one binary COPY, in <see cref="EventColumns"/> order. Binary COPY sends no type names, so each value
-    /// is written as its column's exact type (migration 0040): uuid, text, timestamptz (UTC), integer for the enums,
-    /// bigint, double precision; a wrong one would fail the copy or, for same-sized types, store another value.
+    /// is written as its column's exact type (migration 0040): uuid, text, timestamptz, integer for the enums, bigint,
+    /// double precision.
     /// </summary>
     private static async Task CopyEventsAsync(NpgsqlConnection connection, IReadOnlyList<TransactionEvent> events, CancellationToken ct)
     {
-        await using var import = await connection.BeginBinaryImportAsync(CopyEventsSql, ct);
+        await using var copy = await PostgresBinaryCopyWriter.BeginAsync(connection, CopyEventsSql, ct);
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            await import.StartRowAsync(ct);
-            await import.WriteAsync(e.MerchantId, NpgsqlDbType.Uuid, ct);
-            await import.WriteAsync(e.EventId, NpgsqlDbType.Text, ct);
-            await import.WriteAsync(e.DeviceId, NpgsqlDbType.Uuid, ct);
-            if (e.StoreId is { } storeId)
-            {
-                await import.WriteAsync(storeId, NpgsqlDbType.Uuid, ct);
-            }
-            else
-            {
-                await import.WriteNullAsync(ct);
-            }
-
-            await import.WriteAsync(e.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-            await import.WriteAsync(e.ReceivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-            await import.WriteAsync((int)e.Type, NpgsqlDbType.Integer, ct);
-            await import.WriteAsync(e.AmountMinor, NpgsqlDbType.Bigint, ct);
-            await import.WriteAsync(e.Currency, NpgsqlDbType.Text, ct);
-            await import.WriteAsync(e.CardToken, NpgsqlDbType.Text, ct);
-            await import.WriteAsync(e.Bin, NpgsqlDbType.Text, ct);
-            await import.WriteAsync(e.Last4, NpgsqlDbType.Text, ct);
-            await import.WriteAsync((int)e.EntryMode, NpgsqlDbType.Integer, ct);
-            await import.WriteAsync((int)e.Result, NpgsqlDbType.Integer, ct);
-            if (e.ResponseCode is { } responseCode)
-            {
-                await import.WriteAsync(responseCode, NpgsqlDbType.Text, ct);
-            }
-            else
-            {
-                await import.WriteNullAsync(ct);
-            }
-
-            await WriteNullableAsync(import, e.Latitude, ct);
-            await WriteNullableAsync(import, e.Longitude, ct);
+            await copy.StartRowAsync(EventColumnCount, ct);
+            copy.Uuid(e.MerchantId);
+            copy.Text(e.EventId);
+            copy.Uuid(e.DeviceId);
+            copy.Uuid(e.StoreId);
+            copy.TimestampTz(e.OccurredAt);
+            copy.TimestampTz(e.ReceivedAt);
+            copy.Int4((int)e.Type);
+            copy.Int8(e.AmountMinor);
+            copy.Text(e.Currency);
+            copy.Text(e.CardToken);
+            copy.Text(e.Bin);
+            copy.Text(e.Last4);
+            copy.Int4((int)e.EntryMode);
+            copy.Int4((int)e.Result);
+            copy.Text(e.ResponseCode);
+            copy.Float8(e.Latitude);
+            copy.Float8(e.Longitude);
         }
 
-        await import.CompleteAsync(ct);
+        await copy.CompleteAsync(ct);
     }
 
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter import, double? value, CancellationToken ct) =>
-        value is { } v ? import.WriteAsync(v, NpgsqlDbType.Double, ct) : import.WriteNullAsync(ct);
+    private const short EventColumnCount = 17;
 
     /// <summary>The 17 event columns as PostgreSQL array parameters <c>@p0</c> … <c>@p16</c>, in <see cref="EventColumns"/> order.</summary>
     private static void AddEventArrays(DbCommand command, IReadOnlyList<TransactionEvent> events)
