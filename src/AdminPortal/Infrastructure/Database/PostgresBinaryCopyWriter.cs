@@ -143,9 +143,10 @@ internal sealed class PostgresBinaryCopyWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends the rest and ends the copy. The server's verdict on the rows comes only now (a unique violation is found
-    /// while rows are still arriving, but reported after the end): it is thrown from here as a
-    /// <see cref="PostgresException"/>, with the connection back at ReadyForQuery in a failed transaction.
+    /// Sends the rest and ends the copy. The server's verdict on the rows is read only now (it sends an error such as a
+    /// unique violation as soon as it finds it and discards the rows after it, but nothing reads before the end): it is
+    /// thrown from here as a <see cref="PostgresException"/>, with the connection back at ReadyForQuery in a failed
+    /// transaction.
     /// </summary>
     public async Task CompleteAsync(CancellationToken ct)
     {

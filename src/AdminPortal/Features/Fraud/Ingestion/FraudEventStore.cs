@@ -83,9 +83,9 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // The server reports the violation when the copy ends (PostgresBinaryCopyWriter.CompleteAsync), so by now the
-            // copy is over and the connection idle in a failed transaction, which the rollback to the savepoint makes
-            // usable again.
+            // The server's error is read only when the copy ends (PostgresBinaryCopyWriter.CompleteAsync; the rows sent
+            // after it are discarded), so by now the copy is over and the connection idle in a failed transaction, which
+            // the rollback to the savepoint makes usable again.
             await transaction.RollbackAsync(NewEventsSavepoint, ct);
         }
 
@@ -226,7 +226,7 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
             return;
         }
 
-        // Hits stay an unnest INSERT, not a COPY like the events: there are few of them (about one row per 20 events on
+        // Hits stay an unnest INSERT, not a COPY like the events: there are few of them (one row per 10 to 20 events on
         // the bench's traffic), so a COPY would save the server next to nothing per event. Their ON CONFLICT cannot fire
         // today either: hits are written only for events this transaction has just inserted (a stored id goes to the
         // duplicates and is not scored), once per rule (the engine evaluates each rule once), and nothing writes hits
