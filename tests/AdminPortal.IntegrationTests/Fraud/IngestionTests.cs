@@ -185,6 +185,33 @@ public sealed class IngestionTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_batch_carrying_one_stored_event_among_new_ones_stores_scores_and_alerts_the_new_ones(DatabaseProvider provider)
+    {
+        // On PostgreSQL the group's COPY fails on the stored id; the new events must still be stored through the fallback
+        // insert, scored, and their hits and alerts committed in the same transaction.
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var host = new FraudApiHost(database);
+        var terminal = await host.CreateTerminalAsync("M-INGEST-9");
+        using var client = host.DeviceClient(terminal);
+        var stored = Events.Sale("s-stored", Now.AddMinutes(-10), cardToken: "tok_stored_0001");
+        Assert.Equal("""{"accepted":1,"duplicates":0}""", await (await client.PostAsync(stored)).Content.ReadAsStringAsync());
+        // Refunds to cards that made no sale here: each one hits a rule worth the alert threshold.
+        var refunds = Enumerable.Range(0, 3)
+            .Select(i => Events.Sale($"n-{i}", Now.AddMinutes(-5 + i), amountMinor: 9_000, cardToken: $"tok_new_refund_{i:0000}", type: "refund"))
+            .ToArray();
+
+        var mixed = await client.PostAsync(refunds[0], stored, refunds[1], refunds[2]);
+
+        Assert.Equal(HttpStatusCode.Accepted, mixed.StatusCode);
+        Assert.Equal("""{"accepted":3,"duplicates":1}""", await mixed.Content.ReadAsStringAsync());
+        Assert.Equal(4, await CountAsync(database, "SELECT count(*) FROM fraud_events"));
+        Assert.Equal(3, await CountAsync(database,
+            "SELECT count(DISTINCT event_id) FROM fraud_rule_hits WHERE rule_id = 'refund-without-sale' AND alert_id IS NOT NULL AND event_id IN ('n-0', 'n-1', 'n-2')"));
+        Assert.True(await CountAsync(database, "SELECT count(*) FROM fraud_alerts WHERE card_token LIKE 'tok_new_refund_%'") >= 1);
+        Assert.Equal(0, await CountAsync(database, "SELECT count(*) FROM fraud_rule_hits WHERE event_id = 's-stored'"));
+    }
+
+    [Theory, BothDatabases]
     public async Task A_body_of_unknown_length_larger_than_the_first_read_buffer_is_stored_whole(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
