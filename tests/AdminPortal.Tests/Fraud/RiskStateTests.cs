@@ -53,9 +53,16 @@ public class RiskStateTests
             kit.Score(kit.Event(start.AddDays(7 * week), card: "tok_regular"));
         }
 
-        Assert.Null(state.FindCard("tok_idle"));
-        Assert.NotNull(state.FindCard("tok_regular"));
+        Assert.False(state.FindCard("tok_idle").Exists);
+        Assert.True(state.FindCard("tok_regular").Exists);
         Assert.Equal(1, state.CardCount);
+
+        // A new card takes the forgotten card's place and starts with nothing of it.
+        kit.Score(kit.Event(start.AddDays(36), amount: 700, card: "tok_new"));
+        ref readonly var fresh = ref state.FindCard("tok_new");
+        Assert.Equal(1, fresh.Recent.Count);
+        Assert.Equal(1, fresh.Sales.Count);
+        Assert.Equal(700, fresh.Recent.Entries[0].Amount);
     }
 
     [Fact]

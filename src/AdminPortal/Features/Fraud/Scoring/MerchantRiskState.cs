@@ -19,11 +19,11 @@ public sealed class MerchantRiskState(Guid merchantId)
     // Forgotten cards are swept once per day of event time: a pass over the merchant's cards is cheap next to a day of them.
     private static readonly long SweepEveryTicks = TimeSpan.FromDays(1).Ticks;
 
-    private readonly Dictionary<string, CardState> _cards = new(StringComparer.Ordinal);
+    private readonly CardTable _cards = new();
 
     // The rules of one event ask for its card several times with the same token instance: remember the last answer.
     private string? _lastToken;
-    private CardState? _lastCard;
+    private int _lastSlot = -1;
 
     private long _newestTicks = long.MinValue;
     private long _nextSweepTicks = long.MinValue;
@@ -39,16 +39,19 @@ public sealed class MerchantRiskState(Guid merchantId)
 
     public IReadOnlyDictionary<Guid, StoreProfile> Stores { get; set; } = new Dictionary<Guid, StoreProfile>();
 
-    /// <summary>What is remembered of a card token; null for a card not seen within <see cref="CardRetention"/>.</summary>
-    public CardState? FindCard(string token)
+    /// <summary>
+    /// What is remembered of a card token: a state that does not <see cref="CardState.Exists"/> for a card not seen
+    /// within <see cref="CardRetention"/>. Read it before the next <see cref="Record"/>, which may move it.
+    /// </summary>
+    public ref readonly CardState FindCard(string token)
     {
-        if (!ReferenceEquals(token, _lastToken))
+        if (ReferenceEquals(token, _lastToken))
         {
-            _lastCard = _cards.GetValueOrDefault(token);
-            _lastToken = token;
+            return ref _lastSlot < 0 ? ref CardTable.Unseen : ref _cards.At(_lastSlot);
         }
 
-        return _lastCard;
+        _lastToken = token;
+        return ref _cards.Find(CardTable.KeyOf(token), out _lastSlot);
     }
 
     public DeviceState Device(Guid deviceId) =>
@@ -58,13 +61,13 @@ public sealed class MerchantRiskState(Guid merchantId)
     {
         var ticks = e.OccurredAt.UtcTicks;
         var retention = WindowRetention.Ticks;
-        var card = FindCard(e.CardToken);
-        if (card is null)
+        if (!ReferenceEquals(e.CardToken, _lastToken) || _lastSlot < 0)
         {
-            _cards[e.CardToken] = _lastCard = card = new CardState();
+            _lastToken = e.CardToken;
+            _lastSlot = _cards.Add(CardTable.KeyOf(e.CardToken));
         }
 
-        card.RecordUse(ticks, e, retention);
+        _cards.At(_lastSlot).RecordUse(ticks, e, retention);
         if (e.Type == TransactionType.Sale && e.Result == TransactionResult.Approved)
         {
             if (!Amounts.TryGetValue(e.Currency, out var stats))
@@ -94,56 +97,12 @@ public sealed class MerchantRiskState(Guid merchantId)
 
         if (_nextSweepTicks != long.MinValue)
         {
-            var horizon = _newestTicks - CardRetention.Ticks;
-            foreach (var (token, card) in _cards)
-            {
-                if (card.LastUsedTicks < horizon)
-                {
-                    _cards.Remove(token);
-                }
-            }
-
+            _cards.RemoveUsedBefore(_newestTicks - CardRetention.Ticks);
             _lastToken = null;
-            _lastCard = null;
+            _lastSlot = -1;
         }
 
         _nextSweepTicks = _newestTicks + SweepEveryTicks;
-    }
-}
-
-/// <summary>
-/// One card token's recent uses, approved sales and last location. One object per card with its windows inside it: see
-/// <see cref="SlidingWindow"/> for why.
-/// </summary>
-public sealed class CardState
-{
-    private SlidingWindow _recent;
-    private SlidingWindow _sales;
-
-    public ref readonly SlidingWindow Recent => ref _recent;
-
-    public ref readonly SlidingWindow Sales => ref _sales;
-
-    public GeoPoint? LastLocation { get; private set; }
-
-    public long LastLocationTicks { get; private set; }
-
-    /// <summary>The time of the card's newest transaction.</summary>
-    public long LastUsedTicks => _recent.Newest;
-
-    internal void RecordUse(long ticks, TransactionEvent e, long retentionTicks)
-    {
-        _recent.Add(ticks, e.AmountMinor, (int)e.Result, retentionTicks);
-        if (e.Location is { } location && (LastLocation is null || ticks >= LastLocationTicks))
-        {
-            LastLocation = location;
-            LastLocationTicks = ticks;
-        }
-
-        if (e.Type == TransactionType.Sale && e.Result == TransactionResult.Approved)
-        {
-            _sales.Add(ticks, e.AmountMinor, 0, MerchantRiskState.CardRetention.Ticks);
-        }
     }
 }
 

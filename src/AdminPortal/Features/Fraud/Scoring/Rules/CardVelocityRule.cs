@@ -17,7 +17,8 @@ public sealed class CardVelocityRule : FraudRule
 
     public override string? Evaluate(TransactionEvent e, MerchantRiskState state, RuleValues values)
     {
-        if (state.FindCard(e.CardToken) is not { } card)
+        ref readonly var card = ref state.FindCard(e.CardToken);
+        if (!card.Exists)
         {
             return null;
         }

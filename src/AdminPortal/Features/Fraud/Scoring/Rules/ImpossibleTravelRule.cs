@@ -16,7 +16,13 @@ public sealed class ImpossibleTravelRule : FraudRule
 
     public override string? Evaluate(TransactionEvent e, MerchantRiskState state, RuleValues values)
     {
-        if (e.Location is not { } location || state.FindCard(e.CardToken) is not { } card || card.LastLocation is not { } previous)
+        if (e.Location is not { } location)
+        {
+            return null;
+        }
+
+        ref readonly var card = ref state.FindCard(e.CardToken);
+        if (card.LastLocation is not { } previous)
         {
             return null;
         }

@@ -20,7 +20,8 @@ public sealed class RefundWithoutSaleRule : FraudRule
             return null;
         }
 
-        if (state.FindCard(e.CardToken) is { } card)
+        ref readonly var card = ref state.FindCard(e.CardToken);
+        if (card.Exists)
         {
             foreach (var sale in card.Sales.Within(e.OccurredAt.UtcTicks, TimeSpan.FromDays(values[0]).Ticks))
             {
