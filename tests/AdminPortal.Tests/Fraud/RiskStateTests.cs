@@ -6,6 +6,7 @@ namespace AdminPortal.Tests.Fraud;
 public class RiskStateTests
 {
     private static readonly long Minute = TimeSpan.TicksPerMinute;
+    private static readonly long Day = TimeSpan.TicksPerDay;
 
     [Fact]
     public void A_window_keeps_its_entries_sorted_from_the_first_inline_one_through_late_arrivals_and_drops_expired_ones()
@@ -35,6 +36,24 @@ public class RiskStateTests
         window.Add(200 * Minute, 1, 9, 60 * Minute);
         Assert.Equal([200 * Minute], Ticks(window));
         Assert.Equal((0, 0L), window.Sum(199 * Minute, 100 * Minute));
+    }
+
+    [Fact]
+    public void A_late_entry_that_overflows_the_inline_entries_lands_in_its_place()
+    {
+        var window = new SlidingWindow();
+        for (var i = 1; i <= SlidingWindow.InlineCapacity; i++)
+        {
+            window.Add(i * 10 * Minute, i, i, Day);
+        }
+
+        window.Add(15 * Minute, 99, 99, Day);
+
+        Assert.Equal(SlidingWindow.InlineCapacity + 1, window.Count);
+        Assert.Equal(10 * Minute, window.Entries[0].Ticks);
+        Assert.Equal(99, window.Entries[1].Amount);
+        Assert.Equal(SlidingWindow.InlineCapacity * 10 * Minute, window.Newest);
+        Assert.True(window.Entries.ToArray().Select(e => e.Ticks).SequenceEqual(window.Entries.ToArray().Select(e => e.Ticks).Order()));
     }
 
     [Fact]
