@@ -41,7 +41,7 @@ public sealed class MerchantRiskState(Guid merchantId)
 
     /// <summary>
     /// What is remembered of a card token: a state that does not <see cref="CardState.Exists"/> for a card not seen
-    /// within <see cref="CardRetention"/>. Read it before the next <see cref="Record"/>, which may move it.
+    /// within <see cref="CardRetention"/>. Read it before the next <see cref="Record"/>, which may change it.
     /// </summary>
     public ref readonly CardState FindCard(string token)
     {
