@@ -69,4 +69,69 @@ public sealed class CheckInBatchTests
             "SELECT serial_number, tamper_state, is_online FROM devices ORDER BY serial_number")).ToList();
         Assert.Equal([("SN-1", 1, true), ("SN-2", 1, true)], states);
     }
+
+    [Theory, BothDatabases]
+    public async Task An_app_version_is_stored_when_it_changes_within_a_group_and_across_groups(DatabaseProvider provider)
+    {
+        var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
+        await using var _ = database;
+        var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        var options = Options.Create(new DeviceOptions { CheckInIntervalSeconds = 60 });
+        var live = new InProcessLiveUpdates(NullLogger<InProcessLiveUpdates>.Instance);
+        var audit = new AdminPortal.Features.Audit.AuditLog(connections, clock, new AdminPortal.Features.Audit.AuditChainKeys(AdminPortal.Features.Audit.AuditChainKeys.NewKey()));
+        var merchants = new MerchantDirectory(connections, clock);
+        var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
+        var codes = await new EnrollmentCodes(connections, merchants, audit, clock, options)
+            .CreateAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, merchant.Id, store.Id, 2);
+        var enrollment = new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance, new DeviceCredentials(connections, options, live));
+        async Task<DeviceIdentity> EnrollAsync(string code, string serial)
+        {
+            // Enrolled on app version 1.0.
+            var device = (await enrollment.EnrollAsync(new EnrollmentDetails(code, serial, "A920", "PAX", "A10", "F1", "1.0"), null, CancellationToken.None))!;
+            return new DeviceIdentity(merchant.Id, device.DeviceId, store.Id, serial, DeviceStatus.Active, 60);
+        }
+
+        var upgrading = await EnrollAsync(codes[0].Code, "SN-1");
+        var staying = await EnrollAsync(codes[1].Code, "SN-2");
+        CheckInReport Report(string appVersion) => new("A10", "F1", appVersion, 90, "wifi", true, null, null, null, TamperState.Ok, null, null, null);
+        var processor = new CheckInProcessor(connections, audit, options);
+        async Task ApplyAsync(params CheckInWork[] group)
+        {
+            await using var connection = await connections.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            Assert.All(await processor.ApplyBatchAsync(connection, transaction, group, CancellationToken.None), o => Assert.True(o.Accepted));
+            await transaction.CommitAsync();
+        }
+
+        async Task<List<(string Serial, string AppVersion)>> FilteredAsync(string appVersion)
+        {
+            // Read through the app-version index, so an entry the check-in failed to move would show here.
+            await using var check = await connections.OpenAsync();
+            return (await check.QueryAsync<(string, string)>(
+                "SELECT serial_number, app_version FROM devices WHERE merchant_id = @merchantId AND app_version = @appVersion ORDER BY serial_number",
+                new { merchantId = merchant.Id, appVersion })).ToList();
+        }
+
+        var now = clock.GetUtcNow();
+        // One group: the upgrading device reports 1.0, then 2.0, then 2.0 again (unchanged against its own earlier row).
+        await ApplyAsync(
+            new CheckInWork(upgrading, Report("1.0"), now, null, null),
+            new CheckInWork(staying, Report("1.0"), now.AddMilliseconds(1), null, null),
+            new CheckInWork(upgrading, Report("2.0"), now.AddMilliseconds(2), null, null),
+            new CheckInWork(upgrading, Report("2.0"), now.AddMilliseconds(3), null, null));
+        Assert.Equal([("SN-1", "2.0")], await FilteredAsync("2.0"));
+        Assert.Equal([("SN-2", "1.0")], await FilteredAsync("1.0"));
+
+        // Next group: a rollback to 1.0 is a change again; the other device's unchanged version stays.
+        await ApplyAsync(
+            new CheckInWork(upgrading, Report("1.0"), now.AddSeconds(60), null, null),
+            new CheckInWork(staying, Report("1.0"), now.AddSeconds(61), null, null));
+        Assert.Empty(await FilteredAsync("2.0"));
+        Assert.Equal([("SN-1", "1.0"), ("SN-2", "1.0")], await FilteredAsync("1.0"));
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            await using var check = await connections.OpenAsync();
+            Assert.Equal("ok", await check.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
+        }
+    }
 }

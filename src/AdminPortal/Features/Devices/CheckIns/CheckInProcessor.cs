@@ -33,13 +33,25 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
     private const string ReadStatesTemplate =
         """
         SELECT merchant_id AS MerchantId, id AS Id, status AS Status, tamper_state AS TamperState, rooted AS Rooted, is_online AS IsOnline,
-               distance_from_store_m AS DistanceFromStoreMeters, location_accuracy_m AS LocationAccuracyMeters
+               distance_from_store_m AS DistanceFromStoreMeters, location_accuracy_m AS LocationAccuracyMeters, app_version AS AppVersion
         FROM devices WHERE {0} AND {1}
         """;
 
+    // SQLite rewrites every index holding a column named in SET, whether or not its value changed (the choice is made
+    // when the statement is prepared), and the app-version index entry of a device sits on a page of its own. A terminal
+    // reports the same app version at nearly every check-in, so the common statement leaves app_version out (?3 unused).
     private const string UpdateDeviceSqlite =
         """
         UPDATE devices SET os_version = ?1, firmware_version = ?2, app_version = ?3, battery_percent = ?4,
+               network_type = ?5, network_encrypted = ?6, latitude = ?7, longitude = ?8, location_accuracy_m = ?9,
+               distance_from_store_m = ?10, tamper_state = ?11, tamper_detail = ?12, rooted = ?13,
+               p2pe_keys_loaded = ?14, is_online = 1, offline_after = ?15, last_seen_at = ?16, updated_at = ?16
+        WHERE merchant_id = ?17 AND id = ?18
+        """;
+
+    private const string UpdateDeviceSameAppVersionSqlite =
+        """
+        UPDATE devices SET os_version = ?1, firmware_version = ?2, battery_percent = ?4,
                network_type = ?5, network_encrypted = ?6, latitude = ?7, longitude = ?8, location_accuracy_m = ?9,
                distance_from_store_m = ?10, tamper_state = ?11, tamper_detail = ?12, rooted = ?13,
                p2pe_keys_loaded = ?14, is_online = 1, offline_after = ?15, last_seen_at = ?16, updated_at = ?16
@@ -145,7 +157,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         var repeated = active.Where((_, i) => !stored.Contains(i)).ToHashSet(ReferenceEqualityComparer.Instance);
 
         var outcomes = new List<CheckInOutcome>(batch.Count);
-        var written = new List<(CheckInWork Work, double? Distance, DateTimeOffset OfflineAfter)>(batch.Count);
+        var written = new List<WrittenCheckIn>(batch.Count);
         var delivered = new List<(Guid MerchantId, Guid Id, DateTimeOffset At)>();
         foreach (var work in batch)
         {
@@ -168,7 +180,8 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
             double? distance = report.Latitude is { } lat && report.Longitude is { } lon && work.StoreLatitude is { } sLat && work.StoreLongitude is { } sLon
                 ? Math.Round(StoreLocations.DistanceMeters(lat, lon, sLat, sLon), 1)
                 : null;
-            written.Add((work, distance, now + settings.OfflineAfter(device.CheckInIntervalSeconds)));
+            written.Add(new WrittenCheckIn(work, distance, now + settings.OfflineAfter(device.CheckInIntervalSeconds),
+                AppVersionChanged: !string.Equals(before.AppVersion, report.AppVersion, StringComparison.Ordinal)));
             var keys = new { merchantId = device.MerchantId, deviceId = device.DeviceId, now };
 
             var changes = new List<DeviceChange>();
@@ -219,7 +232,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
             states[device.DeviceId] = before with
             {
                 TamperState = report.TamperState, Rooted = report.Rooted, IsOnline = true, DistanceFromStoreMeters = distance,
-                LocationAccuracyMeters = report.AccuracyMeters,
+                LocationAccuracyMeters = report.AccuracyMeters, AppVersion = report.AppVersion,
             };
             outcomes.Add(new CheckInOutcome(true, open.Select(c => (c.Id, c.Type)).ToList(), changes));
         }
@@ -236,8 +249,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         return outcomes;
     }
 
-    private async Task UpdateDevicesAsync(DbConnection connection, DbTransaction transaction,
-        List<(CheckInWork Work, double? Distance, DateTimeOffset OfflineAfter)> written, CancellationToken ct)
+    private async Task UpdateDevicesAsync(DbConnection connection, DbTransaction transaction, List<WrittenCheckIn> written, CancellationToken ct)
     {
         if (written.Count == 0)
         {
@@ -251,7 +263,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
             // The last check-in of a device in the batch is its current state (an UPDATE … FROM applies one row per device).
             var rows = written.GroupBy(w => w.Work.Device.DeviceId).Select(g => g.Last()).ToList();
             command.CommandText = UpdateDevicesPostgres;
-            void Add<T>(string name, Func<(CheckInWork Work, double? Distance, DateTimeOffset OfflineAfter), T> value)
+            void Add<T>(string name, Func<WrittenCheckIn, T> value)
             {
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = name;
@@ -281,11 +293,15 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
             return;
         }
 
-        // SQLite runs in-process: one statement prepared per batch and executed per check-in, bound by position (no
+        // SQLite runs in-process: the statements prepared once per batch and executed per check-in, bound by position (no
         // parameter names, boxes or data readers per check-in; values stored exactly as the Dapper handlers store them).
-        using var update = new SqlitePreparedStatement((SqliteConnection)connection, UpdateDeviceSqlite);
-        foreach (var (work, distance, offlineAfter) in written)
+        using var sameAppVersion = new SqlitePreparedStatement((SqliteConnection)connection, UpdateDeviceSameAppVersionSqlite);
+        using var newAppVersion = written.Any(w => w.AppVersionChanged)
+            ? new SqlitePreparedStatement((SqliteConnection)connection, UpdateDeviceSqlite)
+            : null;
+        foreach (var (work, distance, offlineAfter, appVersionChanged) in written)
         {
+            var update = appVersionChanged ? newAppVersion! : sameAppVersion;
             var report = work.Report;
             update.Bind(1, report.OsVersion);
             update.Bind(2, report.FirmwareVersion);
@@ -373,6 +389,8 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 
+    private readonly record struct WrittenCheckIn(CheckInWork Work, double? Distance, DateTimeOffset OfflineAfter, bool AppVersionChanged);
+
     private sealed record StateRow
     {
         public Guid MerchantId { get; init; }
@@ -383,6 +401,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         public bool IsOnline { get; init; }
         public double? DistanceFromStoreMeters { get; init; }
         public double? LocationAccuracyMeters { get; init; }
+        public string? AppVersion { get; init; }
     }
 
     private sealed class OpenCommand
