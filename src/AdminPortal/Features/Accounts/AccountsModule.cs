@@ -10,6 +10,7 @@ using AdminPortal.Features.Accounts.SignIn;
 using AdminPortal.Features.Accounts.StepUp;
 using AdminPortal.Features.Accounts.WebAuthn;
 using AdminPortal.Infrastructure.CommandLine;
+using AdminPortal.Infrastructure.Http;
 using AdminPortal.Infrastructure.Shell;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -86,13 +87,19 @@ public static class AccountsModule
         return builder;
     }
 
-    /// <summary>Security headers, authentication, authorization and rate limiting; call before the endpoints are mapped.</summary>
+    /// <summary>
+    /// Security headers, authentication, authorization and rate limiting; call before the endpoints are mapped. Terminals'
+    /// API calls (machine endpoints) carry their own credential and never a session, so they skip this part.
+    /// </summary>
     public static WebApplication UseAccounts(this WebApplication app)
     {
-        app.UseSecurityHeaders();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
+        app.UseBrowserPipeline(browser =>
+        {
+            browser.UseSecurityHeaders();
+            browser.UseAuthentication();
+            browser.UseAuthorization();
+            browser.UseRateLimiter();
+        });
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using AdminPortal.Infrastructure.Http;
 using Microsoft.Extensions.Options;
 
 namespace AdminPortal.Features.Devices.Api;
@@ -141,12 +142,13 @@ public static class DeviceEndpointExtensions
 {
     /// <summary>
     /// Requires a device bearer credential on an endpoint (any slice's, e.g. Fraud's transaction events) and exempts it
-    /// from the portal's sign-in. The handler reads the device with <see cref="GetDevice"/>.
+    /// from the portal's sign-in: a machine endpoint, which skips the browser's part of the pipeline
+    /// (<see cref="MachineEndpoints"/>). The handler reads the device with <see cref="GetDevice"/>.
     /// </summary>
     public static TBuilder RequireDevice<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
         builder.AllowAnonymous();
-        builder.WithMetadata(new DeviceAuthenticationMetadata());
+        builder.WithMetadata(new DeviceAuthenticationMetadata(), new MachineEndpointMetadata());
         builder.AddEndpointFilter<TBuilder, DeviceAuthenticationFilter>();
         return builder;
     }
