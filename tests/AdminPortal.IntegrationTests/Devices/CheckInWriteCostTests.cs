@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace AdminPortal.IntegrationTests.Devices;
 
 /// <summary>
-/// What a check-in writes besides its own data: history ids that append at the end of the primary key, and the device
+/// What a check-in writes besides its own data: its history row in one key, in device order (migration 0081), and the device
 /// indexes a check-in no longer rewrites (migrations 0076 and 0078; DeviceListPlanTests for the model and app version) while the list filters they served still find an index.
 /// </summary>
 public sealed class CheckInWriteCostTests
@@ -22,41 +22,47 @@ public sealed class CheckInWriteCostTests
     // Services built by hand, without the portal host that registers the Merchants JSON column.
     static CheckInWriteCostTests() => DapperTypeHandlers.AddJson<OpeningHours>();
 
-    // SQLite only: PostgreSQL keeps random ids (measured slower with time-ordered ones).
-    [Fact]
-    public async Task On_sqlite_history_ids_follow_the_order_the_check_ins_were_received_in()
+    [Theory, BothDatabases]
+    public async Task A_history_row_enters_one_key_in_device_order_and_a_device_history_is_read_from_it_without_sorting(DatabaseProvider provider)
     {
-        var (database, connections) = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Sqlite);
+        var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
         await using var _ = database;
-        var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
-        var options = Options.Create(new DeviceOptions { CheckInIntervalSeconds = 60 });
-        var audit = new AuditLog(connections, clock, new AuditChainKeys(AuditChainKeys.NewKey()));
-        var merchants = new MerchantDirectory(connections, clock);
-        var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
-        var codes = await new EnrollmentCodes(connections, merchants, audit, clock, options)
-            .CreateAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, merchant.Id, store.Id, 1);
-        var live = new InProcessLiveUpdates(NullLogger<InProcessLiveUpdates>.Instance);
-        var enrollment = new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance, new DeviceCredentials(connections, options, live));
-        var enrolled = (await enrollment.EnrollAsync(new EnrollmentDetails(codes[0].Code, "SN-1", "A920", "PAX", "A10", "F1", "1.0"), null, CancellationToken.None))!;
-        var device = new DeviceIdentity(merchant.Id, enrolled.DeviceId, store.Id, "SN-1", DeviceStatus.Active, 60);
-        var report = new CheckInReport("A10", "F1", "1.0", 90, "wifi", true, null, null, null, TamperState.Ok, null, null, null);
-        var processor = new CheckInProcessor(connections, audit, options);
+        await using var connection = await connections.OpenAsync();
+        var isPostgres = provider == DatabaseProvider.Postgres;
 
-        // Two groups, twelve check-ins a millisecond apart: random ids would come back in receive order once in 12! tries.
-        var start = clock.GetUtcNow();
-        foreach (var group in Enumerable.Range(0, 12).Chunk(6))
+        // Migration 0081: the primary key is the device's history order; no second index over the same rows.
+        var indexes = (await connection.QueryAsync<(string Name, string Sql)>(isPostgres
+                ? "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'device_check_ins'"
+                : "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'device_check_ins'"))
+            .ToDictionary(d => d.Name, d => d.Sql);
+        Assert.Equal(["ix_device_check_ins_key_expiry", "ux_device_check_ins_idempotency"],
+            indexes.Keys.Where(name => name.StartsWith("ix_", StringComparison.Ordinal) || name.StartsWith("ux_", StringComparison.Ordinal)).Order());
+        if (isPostgres)
         {
-            await using var connection = await connections.OpenAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            await processor.ApplyBatchAsync(connection, transaction,
-                group.Select(i => new CheckInWork(device, report, start.AddMilliseconds(i), null, null)).ToList(), CancellationToken.None);
-            await transaction.CommitAsync();
+            Assert.Contains("(merchant_id, device_id, received_at, id)", indexes["device_check_ins_pkey"]);
+        }
+        else
+        {
+            // WITHOUT ROWID: the rows themselves are the key's B-tree (no rowid table, no separate key index).
+            var table = await connection.ExecuteScalarAsync<string>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'device_check_ins'");
+            Assert.Contains("PRIMARY KEY (merchant_id, device_id, received_at, id)", table);
+            Assert.Contains("WITHOUT ROWID", table);
         }
 
-        await using var check = await connections.OpenAsync();
-        var byId = (await check.QueryAsync<DateTimeOffset>("SELECT received_at FROM device_check_ins ORDER BY id")).ToList();
-        Assert.Equal(12, byId.Count);
-        Assert.Equal(byId.Order(), byId);
+        if (isPostgres)
+        {
+            // An empty table is cheapest to scan whole: forbid that, so the plan shows what the query can use.
+            await connection.ExecuteAsync("SET enable_seqscan = off");
+        }
+
+        // The device page's history query (DeviceDirectory.ListCheckInsAsync): newest first, straight from the key.
+        const string History = "FROM device_check_ins WHERE merchant_id = @merchantId AND device_id = @deviceId ORDER BY received_at DESC LIMIT 20";
+        var parameters = new { merchantId = Guid.NewGuid(), deviceId = Guid.NewGuid() };
+        var plan = string.Join("\n", isPostgres
+            ? await connection.QueryAsync<string>($"EXPLAIN SELECT id {History}", parameters)
+            : (await connection.QueryAsync($"EXPLAIN QUERY PLAN SELECT id {History}", parameters)).Select(row => (string)row.detail));
+        Assert.Contains(isPostgres ? "device_check_ins_pkey" : "PRIMARY KEY", plan);
+        Assert.DoesNotContain(isPostgres ? "Sort" : "TEMP B-TREE", plan);
     }
 
     [Theory, BothDatabases]

@@ -142,10 +142,8 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         bool IsActive(CheckInWork work) => states.TryGetValue(work.Device.DeviceId, out var state) && state.MerchantId == work.Device.MerchantId
             && state.Status is not (DeviceStatus.Retired or DeviceStatus.Wiped or DeviceStatus.Pending);
         var active = batch.Where(IsActive).ToList();
-        // SQLite: time-ordered ids (version 7, stamped with the receive time), so each new history row goes to the right
-        // end of the merchant's part of the primary key instead of a random leaf and a group dirties fewer WAL pages
-        // (Guids are upper-case text there, whose order is the timestamp's). PostgreSQL measured slower with them
-        // (docs/BENCHMARKS.md, check-ins, 2026-12-01), so it keeps random ids.
+        // The history's key is (merchant, device, received at, id) on both databases (migration 0081): a row goes to the
+        // end of its device's history, whatever its id, so the id is simply a new random Guid.
         var stored = dialect.IsPostgres
             ? await MultiRowInsert.InsertIgnoringConflictsAsync(connection, transaction, dialect, "device_check_ins", CheckInColumns, active, w => [
                 w.Device.MerchantId, Guid.NewGuid(), w.Device.DeviceId, w.ReceivedAt, w.Report.OsVersion, w.Report.FirmwareVersion,
@@ -338,8 +336,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         {
             var (work, report) = (rows[i], rows[i].Report);
             insert.Bind(1, work.Device.MerchantId);
-            // Time-ordered ids: each new row goes to the right end of the merchant's part of the primary key.
-            insert.Bind(2, Guid.CreateVersion7(work.ReceivedAt));
+            insert.Bind(2, Guid.NewGuid());
             insert.Bind(3, work.Device.DeviceId);
             insert.Bind(4, work.ReceivedAt);
             insert.Bind(5, report.OsVersion);
