@@ -67,7 +67,9 @@ public sealed class MalformedResponseException(string message) : IOException(mes
 
 /// <summary>
 /// One keep-alive connection of the pool. It opens its socket on first use and again after a failed exchange or a
-/// <c>Connection: close</c>, so a failure costs the pool a reconnect, never a connection.
+/// <c>Connection: close</c>, so a failure costs the pool a reconnect, never a connection. Unlike HttpClient it does not
+/// retry a request on a connection the portal closed while it was idle: that request fails (EndOfStreamException) and
+/// the next reconnects. The bench's phases follow each other within seconds, well inside Kestrel's 130 s keep-alive.
 /// </summary>
 public sealed class RawHttpConnection(IPEndPoint endpoint, byte[] headBetweenPathAndAuthorization) : IDisposable
 {
@@ -75,6 +77,10 @@ public sealed class RawHttpConnection(IPEndPoint endpoint, byte[] headBetweenPat
     private static readonly TimeSpan ExchangeTimeout = TimeSpan.FromSeconds(60);
 
     private const int MaxContentLengthDigits = 10; // int.MaxValue
+
+    private static readonly byte[] CrLf = "\r\n"u8.ToArray();
+
+    private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
 
     private byte[] _request = new byte[4096];
 
@@ -94,7 +100,8 @@ public sealed class RawHttpConnection(IPEndPoint endpoint, byte[] headBetweenPat
     public async ValueTask<HttpStatusCode> SendAsync(LoadRequest request)
     {
         var length = Render(request);
-        if (!_timeout.TryReset())
+        // One timer per connection, re-armed for each exchange; a fired one (a timeout, or an idle spell) is spent.
+        if (_timeout.IsCancellationRequested)
         {
             _timeout.Dispose();
             _timeout = new CancellationTokenSource();
@@ -272,10 +279,6 @@ public sealed class RawHttpConnection(IPEndPoint endpoint, byte[] headBetweenPat
         while (trailerLength != CrLf.Length);
     }
 
-    private static readonly byte[] CrLf = "\r\n"u8.ToArray();
-
-    private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
-
     /// <summary>Receives until the unread bytes contain <paramref name="end"/>; returns the length up to and including it.</summary>
     private async ValueTask<int> ReceiveUntilAsync(Socket socket, byte[] end, CancellationToken token)
     {
@@ -362,7 +365,8 @@ public sealed class RawHttpConnection(IPEndPoint endpoint, byte[] headBetweenPat
                 throw new MalformedResponseException("101 Switching Protocols, though no upgrade was asked for.");
             }
 
-            var keepAlive = statusLine[7] != '0'; // HTTP/1.0 closes unless it says keep-alive
+            var isHttp10 = statusLine[7] == '0';
+            var (saysClose, saysKeepAlive) = (false, false);
             long? contentLength = null;
             var chunked = false;
             var fields = head[(statusLineEnd + 2)..];
@@ -397,9 +401,7 @@ public sealed class RawHttpConnection(IPEndPoint endpoint, byte[] headBetweenPat
                 else if (Ascii.EqualsIgnoreCase(name, "Transfer-Encoding"u8))
                 {
                     // Chunked must be the last coding; any other leaves the body's end unknown short of the connection's.
-                    var codings = value;
-                    var lastComma = codings.LastIndexOf((byte)',');
-                    if (!Ascii.EqualsIgnoreCase(codings[(lastComma + 1)..].Trim(" \t"u8), "chunked"u8))
+                    if (!Ascii.EqualsIgnoreCase(value[(value.LastIndexOf((byte)',') + 1)..].Trim(" \t"u8), "chunked"u8))
                     {
                         throw new MalformedResponseException($"Unsupported Transfer-Encoding: '{Printable(value)}'.");
                     }
@@ -411,18 +413,14 @@ public sealed class RawHttpConnection(IPEndPoint endpoint, byte[] headBetweenPat
                     foreach (var option in value.Split((byte)','))
                     {
                         var token = value[option].Trim(" \t"u8);
-                        if (Ascii.EqualsIgnoreCase(token, "close"u8))
-                        {
-                            keepAlive = false;
-                        }
-                        else if (Ascii.EqualsIgnoreCase(token, "keep-alive"u8))
-                        {
-                            keepAlive = true;
-                        }
+                        saysClose |= Ascii.EqualsIgnoreCase(token, "close"u8);
+                        saysKeepAlive |= Ascii.EqualsIgnoreCase(token, "keep-alive"u8);
                     }
                 }
             }
 
+            // HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 closes it unless told to keep it.
+            var keepAlive = !saysClose && (!isHttp10 || saysKeepAlive);
             if (chunked)
             {
                 // Transfer-Encoding overrides Content-Length (RFC 9112 6.3).
