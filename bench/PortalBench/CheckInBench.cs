@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Dapper;
@@ -51,20 +50,12 @@ public static class CheckInBench
         await using var portal = await PortalProcess.StartAsync(database, port, variables: options.PortalEnvironment);
         Console.WriteLine($"Portal {portal.BaseUrl} (pid {portal.ProcessId}, log {portal.LogPath}).");
         var bodies = terminals.Select(Body).ToArray();
-        var headers = terminals.Select(t => new AuthenticationHeaderValue("Bearer", t.Secret)).ToArray();
-        using var client = LoadDriver.CreateClient(portal.BaseUrl, concurrency);
-        var driver = new LoadDriver(client, portal, sequence =>
+        var authorizations = terminals.Select(t => $"Bearer {t.Secret}").ToArray();
+        using var driver = new LoadDriver(portal, concurrency, sequence =>
         {
             var i = (int)(sequence % terminals.Count);
-            var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/devices/checkin") { Content = new ByteArrayContent(bodies[i]) };
-            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            message.Headers.Authorization = headers[i];
-            if (withKeys)
-            {
-                message.Headers.TryAddWithoutValidation("Idempotency-Key", string.Create(CultureInfo.InvariantCulture, $"bench:{sequence}"));
-            }
-
-            return message;
+            return new LoadRequest("/api/v1/devices/checkin", authorizations[i], bodies[i],
+                withKeys ? string.Create(CultureInfo.InvariantCulture, $"bench:{sequence}") : null);
         }, status => status == HttpStatusCode.OK);
 
         var warmUp = await driver.ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(warmUpSeconds));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 
 namespace PortalBench;
 
@@ -24,31 +25,22 @@ public sealed record LoadResult(long Succeeded, long Failed, IReadOnlyDictionary
 }
 
 /// <summary>
-/// Drives the portal over loopback HTTP/1.1 from many concurrent simulated terminals sharing a pool of keep-alive
-/// connections. Closed loop (each worker sends its next request when the last is answered) finds the ceiling; open
-/// loop (requests leave on a fixed schedule whatever the answers do) gives honest latency at a given rate: each latency
-/// counts from the moment the request was due, so a stalled server cannot hide its queue.
+/// Drives the portal over loopback HTTP/1.1 from many concurrent simulated terminals sharing a pool of persistent
+/// (keep-alive) connections, one request in flight on each (<see cref="RawHttpClient"/>: a lean client of our own, so
+/// the load generator takes little of the CPU it shares with the portal). Closed loop (each worker owns a connection and
+/// sends its next request when the last is answered) finds the ceiling; open loop (requests leave on a fixed schedule
+/// whatever the answers do, each taking the next free connection) gives honest latency at a given rate: each latency
+/// counts from the moment the request was due, so a stalled server cannot hide its queue, nor a busy pool.
 /// </summary>
-public sealed class LoadDriver(HttpClient client, PortalProcess portal, Func<long, HttpRequestMessage> request, Func<HttpStatusCode, bool> succeeded)
+public sealed class LoadDriver(PortalProcess portal, int connections, Func<long, LoadRequest> request, Func<HttpStatusCode, bool> succeeded) : IDisposable
 {
-    public static HttpClient CreateClient(string baseUrl, int connections) => new(new SocketsHttpHandler
-    {
-        MaxConnectionsPerServer = connections,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-        UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseProxy = false,
-    })
-    {
-        BaseAddress = new Uri(baseUrl),
-        Timeout = TimeSpan.FromSeconds(60),
-    };
+    private readonly RawHttpClient _client = new(new Uri(portal.BaseUrl), connections);
 
     private long _sequence;
 
     public async Task<LoadResult> ClosedLoopAsync(int concurrency, TimeSpan duration)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(concurrency, _client.Connections);
         var failures = new ConcurrentDictionary<string, long>();
         var latencies = new Latencies();
         long ok = 0, failed = 0;
@@ -58,20 +50,28 @@ public sealed class LoadDriver(HttpClient client, PortalProcess portal, Func<lon
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
             var mine = new List<long>(4096);
-            while (Stopwatch.GetTimestamp() < stopAt)
+            var connection = await _client.RentAsync();
+            try
             {
-                var started = Stopwatch.GetTimestamp();
-                var outcome = await SendAsync(Interlocked.Increment(ref _sequence));
-                mine.Add(Stopwatch.GetTimestamp() - started);
-                if (outcome is null)
+                while (Stopwatch.GetTimestamp() < stopAt)
                 {
-                    Interlocked.Increment(ref ok);
+                    var started = Stopwatch.GetTimestamp();
+                    var outcome = await SendAsync(connection, Interlocked.Increment(ref _sequence));
+                    mine.Add(Stopwatch.GetTimestamp() - started);
+                    if (outcome is null)
+                    {
+                        Interlocked.Increment(ref ok);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref failed);
+                        failures.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+                    }
                 }
-                else
-                {
-                    Interlocked.Increment(ref failed);
-                    failures.AddOrUpdate(outcome, 1, (_, n) => n + 1);
-                }
+            }
+            finally
+            {
+                _client.Return(connection);
             }
 
             latencies.AddRange(mine);
@@ -122,7 +122,18 @@ public sealed class LoadDriver(HttpClient client, PortalProcess portal, Func<lon
         async Task Send(long due)
         {
             using var done = new Decrement(() => Interlocked.Decrement(ref outstanding));
-            var outcome = await SendAsync(Interlocked.Increment(ref _sequence));
+            // Waiting for a free connection is part of the latency: a terminal's request is late however it is held up.
+            var connection = await _client.RentAsync();
+            string? outcome;
+            try
+            {
+                outcome = await SendAsync(connection, Interlocked.Increment(ref _sequence));
+            }
+            finally
+            {
+                _client.Return(connection);
+            }
+
             latencies.Add(Stopwatch.GetTimestamp() - due);
             if (outcome is null)
             {
@@ -136,16 +147,20 @@ public sealed class LoadDriver(HttpClient client, PortalProcess portal, Func<lon
         }
     }
 
-    /// <summary>Null when the answer was a success, otherwise what went wrong (status code or exception type).</summary>
-    private async Task<string?> SendAsync(long sequence)
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// Null when the answer was a success, otherwise what went wrong: the status code, or the exception's type for a
+    /// socket error, a malformed answer or a timeout (the connection then reconnects for its next request).
+    /// </summary>
+    private async ValueTask<string?> SendAsync(RawHttpConnection connection, long sequence)
     {
         try
         {
-            using var message = request(sequence);
-            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead);
-            return succeeded(response.StatusCode) ? null : ((int)response.StatusCode).ToString(Report.Invariant);
+            var status = await connection.SendAsync(request(sequence));
+            return succeeded(status) ? null : ((int)status).ToString(Report.Invariant);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
         {
             return ex.GetType().Name;
         }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using AdminPortal.Features.Fraud.Scoring;
 using AdminPortal.Features.Merchants;
 using Dapper;
@@ -50,22 +49,15 @@ public static class TransactionBench
         var stored0 = await CountEventsAsync(database);
 
         var traffic = new TransactionTraffic($"r{DateTime.UtcNow:HHmmss}");
-        var headers = terminals.Select(t => new AuthenticationHeaderValue("Bearer", t.Secret)).ToArray();
+        var authorizations = terminals.Select(t => $"Bearer {t.Secret}").ToArray();
         LoadResult result;
         await using (var portal = await PortalProcess.StartAsync(database, port, variables: options.PortalEnvironment))
         {
             Console.WriteLine($"Portal {portal.BaseUrl} (pid {portal.ProcessId}, log {portal.LogPath}).");
-            using var client = LoadDriver.CreateClient(portal.BaseUrl, concurrency);
-            var driver = new LoadDriver(client, portal, sequence =>
+            using var driver = new LoadDriver(portal, concurrency, sequence =>
             {
                 var i = (int)(sequence % terminals.Count);
-                var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/transactions")
-                {
-                    Content = new ByteArrayContent(traffic.Batch(terminals[i], batch, DateTimeOffset.UtcNow)),
-                };
-                message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                message.Headers.Authorization = headers[i];
-                return message;
+                return new LoadRequest("/api/v1/transactions", authorizations[i], traffic.Batch(terminals[i], batch, DateTimeOffset.UtcNow));
             }, status => status == HttpStatusCode.Accepted);
 
             (await driver.ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(warmUpSeconds))).Print("warm-up (batches)");
