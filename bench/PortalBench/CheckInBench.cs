@@ -7,7 +7,7 @@ using Dapper;
 namespace PortalBench;
 
 /// <summary>
-/// <c>checkins --db sqlite|postgres [--terminals 20000] [--concurrency 64] [--seconds 20] [--warmup 5] [--rate 5000] [--keys]</c>:
+/// <c>checkins --db sqlite|postgres [--terminals 20000] [--concurrency 256] [--seconds 20] [--warmup 5] [--rate 5000] [--keys]</c>:
 /// durable device check-ins per second (each answered only after its group commit) and p50/p99 latency, first as fast
 /// as the portal goes (closed loop), then at a fixed rate (open loop). <c>--keys</c>: every request carries its own
 /// Idempotency-Key, as a terminal that resends lost answers does (the history row then also enters the key's unique index).
@@ -33,7 +33,11 @@ public static class CheckInBench
     public static async Task<int> RunAsync(string[] args, Options options)
     {
         var terminalsWanted = options.Int("terminals", 20_000);
-        var concurrency = options.Int("concurrency", 64);
+        // Connections, each with one check-in in flight. A closed loop over N connections cannot pass N / latency, and a
+        // check-in's latency is at least one group commit, whose fsync takes 10-30 ms on this disk under load: 64
+        // connections capped the measure near 6,000/s with a core still idle (docs/BENCHMARKS.md, check-ins,
+        // 2026-12-01 16:10). A node serving millions of terminals holds thousands of connections, so 256 is still few.
+        var concurrency = options.Int("concurrency", 256);
         var seconds = options.Int("seconds", 20);
         // Longer warm-ups let tiered compilation finish first: its JIT time otherwise lands in the measured CPU per check-in.
         var warmUpSeconds = options.Int("warmup", 5);
