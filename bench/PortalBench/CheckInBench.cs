@@ -35,8 +35,8 @@ public static class CheckInBench
         var terminalsWanted = options.Int("terminals", 20_000);
         // Connections, each with one check-in in flight. A closed loop over N connections cannot pass N / latency, and a
         // check-in's latency is at least one group commit, whose fsync takes 10-30 ms on this disk under load: 64
-        // connections capped the measure near 6,000/s with a core still idle (docs/BENCHMARKS.md, check-ins,
-        // 2026-12-01 16:10). A node serving millions of terminals holds thousands of connections, so 256 is still few.
+        // connections capped the measure near 6,000/s with a core still idle (docs/BENCHMARKS.md, update
+        // 2026-12-01 16:07–17:25). A node serving millions of terminals holds thousands of connections, so 256 is still few.
         var concurrency = options.Int("concurrency", 256);
         var seconds = options.Int("seconds", 20);
         // Longer warm-ups let tiered compilation finish first: its JIT time otherwise lands in the measured CPU per check-in.

@@ -3,7 +3,7 @@
 -- device's check-ins, newest first). Stored WITHOUT ROWID in that order, the row goes into one B-tree, at the end of
 -- its device's run. bench/checkin-wal-probe, 300 merchants, devices in random order, eight check-ins per device already
 -- stored, app version left out of the device UPDATE: 20,147 → 16,008 WAL bytes per check-in (docs/BENCHMARKS.md,
--- check-ins, 2026-12-01 17:00). The id stays last in the key and unique by construction (a new Guid per row), so two
+-- update 2026-12-01 16:07–17:25). The id stays last in the key and unique by construction (a new Guid per row), so two
 -- check-ins of a device received in the same instant are both kept.
 CREATE TABLE device_check_ins_by_device (
     merchant_id         TEXT             NOT NULL,

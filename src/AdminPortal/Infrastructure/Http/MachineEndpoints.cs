@@ -21,7 +21,7 @@ public static class MachineEndpoints
 
     /// <summary>
     /// Runs <paramref name="browser"/> for every request except those to machine endpoints, which get the fixed API
-    /// headers instead. Measured on the check-in path (docs/BENCHMARKS.md, check-ins, 2026-12-01 17:00): the session
+    /// headers instead. Profiled on the check-in path (docs/BENCHMARKS.md, update 2026-12-01 16:07–17:25): the session
     /// authentication that the fallback policy runs even for anonymous endpoints, the nonce drawn from the system's random
     /// source and the page headers were about 7 % of the portal's CPU per check-in.
     /// </summary>
