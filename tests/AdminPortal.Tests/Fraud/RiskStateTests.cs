@@ -85,6 +85,31 @@ public class RiskStateTests
     }
 
     [Fact]
+    public void A_device_idle_for_longer_than_the_retention_is_forgotten_and_one_used_within_it_is_kept()
+    {
+        var kit = new RuleTestKit();
+        var start = RuleTestKit.Start;
+        Guid retired = Guid.NewGuid(), working = Guid.NewGuid();
+        kit.Score(kit.Event(start, device: retired));
+        kit.Score(kit.Event(start, device: working));
+        var state = kit.Engine.StateOf(RuleTestKit.Merchant);
+        Assert.Equal(2, state.Devices.Count);
+
+        // The working terminal sells every week; the retired one never again.
+        for (var week = 1; week <= 5; week++)
+        {
+            kit.Score(kit.Event(start.AddDays(7 * week), device: working));
+        }
+
+        Assert.False(state.Devices.ContainsKey(retired));
+        Assert.Equal(6, state.Devices[working].EntryModesSeen); // kept through the sweeps, with all six sales
+
+        // Back in service: it starts again with nothing of its old state.
+        kit.Score(kit.Event(start.AddDays(36), device: retired));
+        Assert.Equal(1, state.Devices[retired].EntryModesSeen);
+    }
+
+    [Fact]
     public void A_card_within_the_retention_is_still_remembered_when_the_cards_are_swept()
     {
         var kit = new RuleTestKit();

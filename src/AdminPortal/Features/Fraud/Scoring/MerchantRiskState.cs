@@ -11,12 +11,13 @@ public sealed class MerchantRiskState(Guid merchantId)
     public static readonly TimeSpan WindowRetention = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// How long a card is remembered after its last transaction: the longest look-back a rule offers (the refund rule's
-    /// 30 days), and the span a rebuild replays (<c>FraudStateRebuilder.Retention</c>), so a restart remembers the same cards.
+    /// How long a card or a device is remembered after its last transaction: the longest look-back a rule offers (the
+    /// refund rule's 30 days), and the span a rebuild replays (<c>FraudStateRebuilder.Retention</c>), so a restart
+    /// remembers the same cards and devices.
     /// </summary>
     public static readonly TimeSpan CardRetention = TimeSpan.FromDays(30);
 
-    // Forgotten cards are swept once per day of event time: a pass over the merchant's cards is cheap next to a day of them.
+    // Forgotten cards and devices are swept once per day of event time: a pass over them is cheap next to a day of events.
     private static readonly long SweepEveryTicks = TimeSpan.FromDays(1).Ticks;
 
     private readonly CardTable _cards = new();
@@ -80,14 +81,15 @@ public sealed class MerchantRiskState(Guid merchantId)
 
         var device = Device(e.DeviceId);
         device.Record(ticks, e, retention);
-        ForgetIdleCards(ticks);
+        ForgetIdle(ticks);
     }
 
     /// <summary>
-    /// Drops the cards whose last transaction is more than <see cref="CardRetention"/> behind the newest event: no rule
-    /// looks that far back, and without this the state would grow with every card ever seen.
+    /// Drops the cards and devices whose last transaction is more than <see cref="CardRetention"/> behind the newest
+    /// event: no rule looks that far back (a rebuild would not replay it either), and without this the state would grow
+    /// with every card ever seen and keep every retired terminal's state until a restart.
     /// </summary>
-    private void ForgetIdleCards(long ticks)
+    private void ForgetIdle(long ticks)
     {
         _newestTicks = Math.Max(_newestTicks, ticks);
         if (_newestTicks < _nextSweepTicks)
@@ -97,9 +99,18 @@ public sealed class MerchantRiskState(Guid merchantId)
 
         if (_nextSweepTicks != long.MinValue)
         {
-            _cards.RemoveUsedBefore(_newestTicks - CardRetention.Ticks);
+            var forgetBefore = _newestTicks - CardRetention.Ticks;
+            _cards.RemoveUsedBefore(forgetBefore);
             _lastToken = null;
             _lastSlot = -1;
+            foreach (var (deviceId, device) in Devices)
+            {
+                if (device.LastUsedTicks < forgetBefore)
+                {
+                    // Removing the entry being enumerated is allowed (Dictionary keeps enumerating, .NET Core 3.0 on).
+                    Devices.Remove(deviceId);
+                }
+            }
         }
 
         _nextSweepTicks = _newestTicks + SweepEveryTicks;
@@ -124,8 +135,12 @@ public sealed class DeviceState
 
     public int EntryModesSeen { get; private set; }
 
+    /// <summary>When the device's latest transaction occurred (ticks): what the merchant state's sweep forgets it by.</summary>
+    public long LastUsedTicks { get; private set; } = long.MinValue;
+
     internal void Record(long ticks, TransactionEvent e, long retentionTicks)
     {
+        LastUsedTicks = Math.Max(LastUsedTicks, ticks);
         _recent.Add(ticks, e.AmountMinor, (int)e.Result, retentionTicks);
         if (e.Result == TransactionResult.Declined)
         {
