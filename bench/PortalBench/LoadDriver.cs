@@ -41,9 +41,8 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
     public async Task<LoadResult> ClosedLoopAsync(int concurrency, TimeSpan duration)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(concurrency, _client.Connections);
-        var failures = new ConcurrentDictionary<string, long>();
+        var tally = new Tally();
         var latencies = new Latencies();
-        long ok = 0, failed = 0;
         var (serverBefore, clientBefore, loadBefore) = (portal.CpuTime, ClientCpu(), Report.LoadAverage());
         var clock = Stopwatch.StartNew();
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -58,15 +57,7 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
                     var started = Stopwatch.GetTimestamp();
                     var outcome = await SendAsync(connection, Interlocked.Increment(ref _sequence));
                     mine.Add(Stopwatch.GetTimestamp() - started);
-                    if (outcome is null)
-                    {
-                        Interlocked.Increment(ref ok);
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref failed);
-                        failures.AddOrUpdate(outcome, 1, (_, n) => n + 1);
-                    }
+                    tally.Add(outcome);
                 }
             }
             finally
@@ -78,15 +69,14 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         })).ToArray();
         await Task.WhenAll(workers);
         clock.Stop();
-        return new LoadResult(ok, failed, failures, latencies, clock.Elapsed, portal.CpuTime - serverBefore, ClientCpu() - clientBefore,
+        return new LoadResult(tally.Ok, tally.Failed, tally.Failures, latencies, clock.Elapsed, portal.CpuTime - serverBefore, ClientCpu() - clientBefore,
             loadBefore, Report.LoadAverage());
     }
 
     public async Task<LoadResult> OpenLoopAsync(double perSecond, TimeSpan duration)
     {
-        var failures = new ConcurrentDictionary<string, long>();
+        var tally = new Tally();
         var latencies = new Latencies();
-        long ok = 0, failed = 0;
         var (serverBefore, clientBefore, loadBefore) = (portal.CpuTime, ClientCpu(), Report.LoadAverage());
         var total = (long)(perSecond * duration.TotalSeconds);
         var interval = Stopwatch.Frequency / perSecond;
@@ -116,7 +106,7 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
 
         await Task.WhenAll(inFlight);
         var elapsed = Stopwatch.GetElapsedTime(start);
-        return new LoadResult(ok, failed, failures, latencies, elapsed, portal.CpuTime - serverBefore, ClientCpu() - clientBefore,
+        return new LoadResult(tally.Ok, tally.Failed, tally.Failures, latencies, elapsed, portal.CpuTime - serverBefore, ClientCpu() - clientBefore,
             loadBefore, Report.LoadAverage()) { Overloaded = overloaded };
 
         async Task Send(long due)
@@ -135,15 +125,7 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
             }
 
             latencies.Add(Stopwatch.GetTimestamp() - due);
-            if (outcome is null)
-            {
-                Interlocked.Increment(ref ok);
-            }
-            else
-            {
-                Interlocked.Increment(ref failed);
-                failures.AddOrUpdate(outcome, 1, (_, n) => n + 1);
-            }
+            tally.Add(outcome);
         }
     }
 
@@ -163,6 +145,30 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
         {
             return ex.GetType().Name;
+        }
+    }
+
+    /// <summary>Successes and failures (by cause) of one phase, counted by many workers at once.</summary>
+    private sealed class Tally
+    {
+        private long _ok;
+        private long _failed;
+
+        public long Ok => Interlocked.Read(ref _ok);
+        public long Failed => Interlocked.Read(ref _failed);
+        public ConcurrentDictionary<string, long> Failures { get; } = new();
+
+        /// <param name="failure">Null for a success, otherwise its cause (<see cref="SendAsync"/>).</param>
+        public void Add(string? failure)
+        {
+            if (failure is null)
+            {
+                Interlocked.Increment(ref _ok);
+                return;
+            }
+
+            Interlocked.Increment(ref _failed);
+            Failures.AddOrUpdate(failure, 1, (_, n) => n + 1);
         }
     }
 

@@ -20,25 +20,8 @@ public sealed class CheckInBatchTests
     [Theory, BothDatabases]
     public async Task A_device_twice_in_one_group_is_judged_against_its_own_earlier_check_in(DatabaseProvider provider)
     {
-        var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
-        await using var _ = database;
-        var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
-        var options = Options.Create(new DeviceOptions { CheckInIntervalSeconds = 60 });
-        var live = new InProcessLiveUpdates(NullLogger<InProcessLiveUpdates>.Instance);
-        var audit = new AdminPortal.Features.Audit.AuditLog(connections, clock, new AdminPortal.Features.Audit.AuditChainKeys(AdminPortal.Features.Audit.AuditChainKeys.NewKey()));
-        var merchants = new MerchantDirectory(connections, clock);
-        var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
-        var codes = await new EnrollmentCodes(connections, merchants, audit, clock, options)
-            .CreateAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, merchant.Id, store.Id, 2);
-        var enrollment = new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance, new DeviceCredentials(connections, options, live));
-        async Task<DeviceIdentity> EnrollAsync(string code, string serial)
-        {
-            var device = (await enrollment.EnrollAsync(new EnrollmentDetails(code, serial, "A920", "PAX", "A10", "F1", "1.0"), null, CancellationToken.None))!;
-            return new DeviceIdentity(merchant.Id, device.DeviceId, store.Id, serial, DeviceStatus.Active, 60);
-        }
-
-        var first = await EnrollAsync(codes[0].Code, "SN-1");
-        var second = await EnrollAsync(codes[1].Code, "SN-2");
+        await using var bed = await Bed.StartAsync(provider);
+        var (connections, clock, first, second) = (bed.Connections, bed.Clock, bed.First, bed.Second);
         CheckInReport Report(TamperState tamper) => new("A10", "F1", "1.0", 90, "wifi", true, null, null, null, tamper, null, null, null);
         var now = clock.GetUtcNow();
         CheckInWork[] group =
@@ -53,7 +36,7 @@ public sealed class CheckInBatchTests
         await using (var connection = await connections.OpenAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            outcomes = await new CheckInProcessor(connections, audit, options).ApplyBatchAsync(connection, transaction, group, CancellationToken.None);
+            outcomes = await bed.Processor.ApplyBatchAsync(connection, transaction, group, CancellationToken.None);
             await transaction.CommitAsync();
         }
 
@@ -73,33 +56,15 @@ public sealed class CheckInBatchTests
     [Theory, BothDatabases]
     public async Task An_app_version_is_stored_when_it_changes_within_a_group_and_across_groups(DatabaseProvider provider)
     {
-        var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
-        await using var _ = database;
-        var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
-        var options = Options.Create(new DeviceOptions { CheckInIntervalSeconds = 60 });
-        var live = new InProcessLiveUpdates(NullLogger<InProcessLiveUpdates>.Instance);
-        var audit = new AdminPortal.Features.Audit.AuditLog(connections, clock, new AdminPortal.Features.Audit.AuditChainKeys(AdminPortal.Features.Audit.AuditChainKeys.NewKey()));
-        var merchants = new MerchantDirectory(connections, clock);
-        var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
-        var codes = await new EnrollmentCodes(connections, merchants, audit, clock, options)
-            .CreateAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, merchant.Id, store.Id, 2);
-        var enrollment = new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance, new DeviceCredentials(connections, options, live));
-        async Task<DeviceIdentity> EnrollAsync(string code, string serial)
-        {
-            // Enrolled on app version 1.0.
-            var device = (await enrollment.EnrollAsync(new EnrollmentDetails(code, serial, "A920", "PAX", "A10", "F1", "1.0"), null, CancellationToken.None))!;
-            return new DeviceIdentity(merchant.Id, device.DeviceId, store.Id, serial, DeviceStatus.Active, 60);
-        }
-
-        var upgrading = await EnrollAsync(codes[0].Code, "SN-1");
-        var staying = await EnrollAsync(codes[1].Code, "SN-2");
+        await using var bed = await Bed.StartAsync(provider);
+        var (connections, clock, upgrading, staying) = (bed.Connections, bed.Clock, bed.First, bed.Second);
+        var merchant = upgrading.MerchantId;
         CheckInReport Report(string appVersion) => new("A10", "F1", appVersion, 90, "wifi", true, null, null, null, TamperState.Ok, null, null, null);
-        var processor = new CheckInProcessor(connections, audit, options);
         async Task ApplyAsync(params CheckInWork[] group)
         {
             await using var connection = await connections.OpenAsync();
             await using var transaction = await connection.BeginTransactionAsync();
-            Assert.All(await processor.ApplyBatchAsync(connection, transaction, group, CancellationToken.None), o => Assert.True(o.Accepted));
+            Assert.All(await bed.Processor.ApplyBatchAsync(connection, transaction, group, CancellationToken.None), o => Assert.True(o.Accepted));
             await transaction.CommitAsync();
         }
 
@@ -109,7 +74,7 @@ public sealed class CheckInBatchTests
             await using var check = await connections.OpenAsync();
             return (await check.QueryAsync<(string, string)>(
                 "SELECT serial_number, app_version FROM devices WHERE merchant_id = @merchantId AND app_version = @appVersion ORDER BY serial_number",
-                new { merchantId = merchant.Id, appVersion })).ToList();
+                new { merchantId = merchant, appVersion })).ToList();
         }
 
         var now = clock.GetUtcNow();
@@ -133,5 +98,40 @@ public sealed class CheckInBatchTests
             await using var check = await connections.OpenAsync();
             Assert.Equal("ok", await check.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
         }
+    }
+
+    /// <summary>A migrated database with one merchant and two enrolled terminals (SN-1, SN-2, on app version 1.0), and the processor.</summary>
+    private sealed class Bed(TestDatabase database, IDbConnectionFactory connections, TestClock clock, CheckInProcessor processor,
+        DeviceIdentity first, DeviceIdentity second) : IAsyncDisposable
+    {
+        public IDbConnectionFactory Connections => connections;
+        public TestClock Clock => clock;
+        public CheckInProcessor Processor => processor;
+        public DeviceIdentity First => first;
+        public DeviceIdentity Second => second;
+
+        public static async Task<Bed> StartAsync(DatabaseProvider provider)
+        {
+            var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
+            var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+            var options = Options.Create(new DeviceOptions { CheckInIntervalSeconds = 60 });
+            var live = new InProcessLiveUpdates(NullLogger<InProcessLiveUpdates>.Instance);
+            var audit = new AdminPortal.Features.Audit.AuditLog(connections, clock, new AdminPortal.Features.Audit.AuditChainKeys(AdminPortal.Features.Audit.AuditChainKeys.NewKey()));
+            var merchants = new MerchantDirectory(connections, clock);
+            var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
+            var codes = await new EnrollmentCodes(connections, merchants, audit, clock, options)
+                .CreateAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, merchant.Id, store.Id, 2);
+            var enrollment = new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance, new DeviceCredentials(connections, options, live));
+            async Task<DeviceIdentity> EnrollAsync(string code, string serial)
+            {
+                var device = (await enrollment.EnrollAsync(new EnrollmentDetails(code, serial, "A920", "PAX", "A10", "F1", "1.0"), null, CancellationToken.None))!;
+                return new DeviceIdentity(merchant.Id, device.DeviceId, store.Id, serial, DeviceStatus.Active, 60);
+            }
+
+            return new Bed(database, connections, clock, new CheckInProcessor(connections, audit, options),
+                await EnrollAsync(codes[0].Code, "SN-1"), await EnrollAsync(codes[1].Code, "SN-2"));
+        }
+
+        public ValueTask DisposeAsync() => database.DisposeAsync();
     }
 }
