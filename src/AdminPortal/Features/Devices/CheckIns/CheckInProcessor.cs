@@ -40,18 +40,12 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
     // SQLite rewrites every index holding a column named in SET, whether or not its value changed (the choice is made
     // when the statement is prepared), and the app-version index entry of a device sits on a page of its own. A terminal
     // reports the same app version at nearly every check-in, so the common statement leaves app_version out (?3 unused).
-    private const string UpdateDeviceSqlite =
-        """
-        UPDATE devices SET os_version = ?1, firmware_version = ?2, app_version = ?3, battery_percent = ?4,
-               network_type = ?5, network_encrypted = ?6, latitude = ?7, longitude = ?8, location_accuracy_m = ?9,
-               distance_from_store_m = ?10, tamper_state = ?11, tamper_detail = ?12, rooted = ?13,
-               p2pe_keys_loaded = ?14, is_online = 1, offline_after = ?15, last_seen_at = ?16, updated_at = ?16
-        WHERE merchant_id = ?17 AND id = ?18
-        """;
+    private static readonly string UpdateDeviceSqlite = UpdateDeviceSqliteSql(setAppVersion: true);
+    private static readonly string UpdateDeviceSameAppVersionSqlite = UpdateDeviceSqliteSql(setAppVersion: false);
 
-    private const string UpdateDeviceSameAppVersionSqlite =
-        """
-        UPDATE devices SET os_version = ?1, firmware_version = ?2, battery_percent = ?4,
+    private static string UpdateDeviceSqliteSql(bool setAppVersion) =>
+        $"""
+        UPDATE devices SET os_version = ?1, firmware_version = ?2, {(setAppVersion ? "app_version = ?3, " : "")}battery_percent = ?4,
                network_type = ?5, network_encrypted = ?6, latitude = ?7, longitude = ?8, location_accuracy_m = ?9,
                distance_from_store_m = ?10, tamper_state = ?11, tamper_detail = ?12, rooted = ?13,
                p2pe_keys_loaded = ?14, is_online = 1, offline_after = ?15, last_seen_at = ?16, updated_at = ?16
