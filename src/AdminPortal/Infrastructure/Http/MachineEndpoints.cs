@@ -9,6 +9,10 @@ public sealed class MachineEndpointMetadata;
 
 public static class MachineEndpoints
 {
+    // The keys UseAuthentication and UseAuthorization set (Microsoft.AspNetCore.Builder.AuthAppBuilderExtensions and
+    // AuthorizationAppBuilderExtensions); MachineEndpointsTests fails if a framework version stops honouring them.
+    private static readonly string[] PipelineMarks = ["__AuthenticationMiddlewareSet", "__AuthorizationMiddlewareSet"];
+
     /// <summary>
     /// Whether the routed endpoint is a machine endpoint. It must also allow anonymous access: then authorization could
     /// only have read a session cookie into <see cref="HttpContext.User"/>, which a terminal never has and the endpoint never
@@ -27,7 +31,20 @@ public static class MachineEndpoints
     /// </summary>
     public static IApplicationBuilder UseBrowserPipeline(this IApplicationBuilder app, Action<IApplicationBuilder> browser)
     {
-        app.UseWhen(context => !context.IsMachineEndpoint(), browser);
+        app.UseWhen(context => !context.IsMachineEndpoint(), branch =>
+        {
+            browser(branch);
+            // WebApplication puts authentication and authorization in front of the whole pipeline, machine endpoints
+            // included, unless it sees them called on its own builder; a branch records the call in its own copy of the
+            // builder's properties, so the marks are copied back (found in a profile of check-ins, 2026-12-01 18:55).
+            foreach (var mark in PipelineMarks)
+            {
+                if (branch.Properties.TryGetValue(mark, out var value))
+                {
+                    app.Properties[mark] = value;
+                }
+            }
+        });
         return app.UseWhen(IsMachineEndpoint, machine => machine.Use(static (context, next) =>
         {
             context.Response.OnStarting(static state =>
