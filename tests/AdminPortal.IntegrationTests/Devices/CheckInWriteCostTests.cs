@@ -101,4 +101,36 @@ public sealed class CheckInWriteCostTests
 
         Assert.Contains("ix_devices_merchant_status_not_active", await PlanAsync(page));
     }
+
+    [Theory, BothDatabases]
+    public async Task The_batch_read_of_device_states_and_open_commands_seeks_each_device_by_index(DatabaseProvider provider)
+    {
+        var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
+        await using var _ = database;
+        await using var connection = await connections.OpenAsync();
+        var isPostgres = provider == DatabaseProvider.Postgres;
+        if (isPostgres)
+        {
+            await connection.ExecuteAsync("SET enable_seqscan = off");
+        }
+
+        // SQLite gets the batch as one JSON parameter of [merchant, device] pairs instead of a parameter per device.
+        object parameters = isPostgres
+            ? new { merchantIds = new[] { Guid.NewGuid() }, deviceIds = new[] { Guid.NewGuid() }, earliest = DateTimeOffset.UtcNow }
+            : new { devices = $"[[\"{Guid.NewGuid():D}\",\"{Guid.NewGuid():D}\"]]".ToUpperInvariant(), earliest = DateTimeOffset.UtcNow };
+        var statements = CheckInProcessor.BatchReadSql(connections.Dialect).Split(";\n");
+        Assert.Equal(2, statements.Length);
+        Assert.All(statements, statement => Assert.Contains(isPostgres ? "= ANY(@deviceIds)" : "json_each(@devices)", statement));
+
+        async Task<string> PlanAsync(string query) => string.Join("\n", isPostgres
+            ? await connection.QueryAsync<string>($"EXPLAIN {query}", parameters)
+            : (await connection.QueryAsync($"EXPLAIN QUERY PLAN {query}", parameters)).Select(row => (string)row.detail));
+
+        var states = await PlanAsync(statements[0]);
+        var commands = await PlanAsync(statements[1]);
+        Assert.Contains(isPostgres ? "Index" : "SEARCH devices USING", states);
+        Assert.DoesNotContain(isPostgres ? "Seq Scan" : "SCAN devices", states);
+        Assert.Contains(isPostgres ? "Index" : "SEARCH device_commands USING INDEX ix_device_commands_open", commands);
+        Assert.DoesNotContain(isPostgres ? "Seq Scan" : "SCAN device_commands", commands);
+    }
 }

@@ -34,7 +34,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         """
         SELECT merchant_id AS MerchantId, id AS Id, status AS Status, tamper_state AS TamperState, rooted AS Rooted, is_online AS IsOnline,
                distance_from_store_m AS DistanceFromStoreMeters, location_accuracy_m AS LocationAccuracyMeters, app_version AS AppVersion
-        FROM devices WHERE {0} AND {1}
+        FROM devices WHERE {0}
         """;
 
     // SQLite rewrites every index holding a column named in SET, whether or not its value changed (the choice is made
@@ -93,7 +93,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
     private const string OpenCommandsTemplate =
         """
         SELECT device_id AS DeviceId, id AS Id, type AS Type, status AS Status, expires_at AS ExpiresAt FROM device_commands
-        WHERE {0} AND {1} AND status IN (0, 1) AND expires_at > @earliest
+        WHERE {0} AND status IN (0, 1) AND expires_at > @earliest
         ORDER BY issued_at
         """;
 
@@ -115,16 +115,18 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
     {
         var dialect = db.Dialect;
         var settings = options.Value;
-        var merchantIds = batch.Select(w => w.Device.MerchantId).Distinct().ToArray();
-        var deviceIds = batch.Select(w => w.Device.DeviceId).Distinct().ToArray();
-        // States and open commands in one command (two statements, one round trip on PostgreSQL).
-        var read = string.Format(System.Globalization.CultureInfo.InvariantCulture, ReadStatesTemplate, dialect.AnyOf("merchant_id", "merchantIds"), dialect.AnyOf("id", "deviceIds"))
-                   + ";\n"
-                   + string.Format(System.Globalization.CultureInfo.InvariantCulture, OpenCommandsTemplate, dialect.AnyOf("merchant_id", "merchantIds"), dialect.AnyOf("device_id", "deviceIds"));
+        var earliest = batch.Min(w => w.ReceivedAt);
+        object parameters = dialect.IsPostgres
+            ? new
+            {
+                merchantIds = batch.Select(w => w.Device.MerchantId).Distinct().ToArray(),
+                deviceIds = batch.Select(w => w.Device.DeviceId).Distinct().ToArray(),
+                earliest,
+            }
+            : new { devices = SqliteDevicePairs(dialect, batch), earliest };
         Dictionary<Guid, StateRow> states;
         Dictionary<Guid, List<OpenCommand>> openCommands;
-        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                         read, new { merchantIds, deviceIds, earliest = batch.Min(w => w.ReceivedAt) }, transaction, cancellationToken: ct)))
+        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(BatchReadSql(dialect), parameters, transaction, cancellationToken: ct)))
         {
             states = (await results.ReadAsync<StateRow>()).ToDictionary(s => s.Id);
             openCommands = (await results.ReadAsync<OpenCommand>())
@@ -240,6 +242,29 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
 
         return outcomes;
     }
+
+    /// <summary>States and open commands of the batch's devices in one command (two statements, one round trip on PostgreSQL).</summary>
+    internal static string BatchReadSql(SqlDialect dialect) =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, ReadStatesTemplate, OfBatch(dialect, "id"))
+        + ";\n"
+        + string.Format(System.Globalization.CultureInfo.InvariantCulture, OpenCommandsTemplate, OfBatch(dialect, "device_id"));
+
+    /// <summary>
+    /// The batch's devices in a WHERE clause: two arrays on PostgreSQL; on SQLite one JSON array of [merchant, device]
+    /// pairs. Dapper's list expansion gave SQLite a parameter per device, bound by name, and Microsoft.Data.Sqlite looks
+    /// each name up in a list it scans from the start (<c>sqlite3_bind_parameter_index</c>): about 60,000 string
+    /// comparisons for a batch of 250 in the two statements, 3.4 % of the portal's CPU per check-in (perf, 2026-12-01 19:20).
+    /// The (merchant, device) IN (subquery) still seeks each device's key (EXPLAIN QUERY PLAN: SEARCH … USING INDEX).
+    /// </summary>
+    private static string OfBatch(SqlDialect dialect, string deviceColumn) => dialect.IsPostgres
+        ? $"merchant_id = ANY(@merchantIds) AND {deviceColumn} = ANY(@deviceIds)"
+        : $"(merchant_id, {deviceColumn}) IN (SELECT value ->> 0, value ->> 1 FROM json_each(@devices))";
+
+    private static string SqliteDevicePairs(SqlDialect dialect, IReadOnlyList<CheckInWork> batch) =>
+        System.Text.Json.JsonSerializer.Serialize(batch
+            .Select(w => (w.Device.MerchantId, w.Device.DeviceId))
+            .Distinct()
+            .Select(d => new[] { (string)dialect.ToParameterValue(d.MerchantId), (string)dialect.ToParameterValue(d.DeviceId) }));
 
     private async Task UpdateDevicesAsync(DbConnection connection, DbTransaction transaction, List<WrittenCheckIn> written, CancellationToken ct)
     {
