@@ -99,6 +99,9 @@ public sealed class SqliteGroupCommitTests
             {
                 // Back to back, as the check-in writer under load: a PASSIVE checkpoint alone never finds the WAL fully
                 // copied when the next commit begins, so the file would only grow.
+                // As the portal's writers do: a restart in progress holds the next transaction here.
+                await groupCommit.BeforeTransactionAsync();
+
                 await using (var transaction = await writer.BeginTransactionAsync())
                 {
                     await writer.ExecuteAsync("INSERT INTO probe (payload) VALUES (@payload)", new { payload }, transaction);
@@ -122,6 +125,51 @@ public sealed class SqliteGroupCommitTests
         Assert.True(largestFrames < 3 * commits / 2, $"The WAL grew to {largestFrames} frames.");
         await using var check = await connections.OpenAsync();
         Assert.Equal(commits, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM probe"));
+    }
+
+    [Fact]
+    public async Task A_restart_holds_new_transactions_at_the_gate_until_the_open_one_commits()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var connections = database.CreateConnectionFactory();
+        // Patience long enough that the restart can only end by succeeding once this test commits.
+        var groupCommit = new SqliteGroupCommit(connections, NullLogger<SqliteGroupCommit>.Instance)
+        {
+            RestartAfterFrames = 16, RestartPatience = TimeSpan.FromMinutes(1),
+        };
+        await groupCommit.StartAsync(CancellationToken.None);
+        try
+        {
+            await using var writer = await connections.OpenAsync();
+            await groupCommit.PrepareWriterAsync(writer, CancellationToken.None);
+            await writer.ExecuteAsync("CREATE TABLE probe (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)");
+            var payload = new byte[32 * PageSize]; // past the threshold in one commit
+            await writer.ExecuteAsync("INSERT INTO probe (payload) VALUES (@payload)", new { payload });
+
+            // A transaction that writes and stays open holds SQLite's write lock, so the restart cannot complete.
+            await using var open = await writer.BeginTransactionAsync();
+            await writer.ExecuteAsync("INSERT INTO probe (payload) VALUES (@payload)", new { payload = new byte[16] }, open);
+            groupCommit.WhenDurable(() => { }, _ => { }); // wakes the checkpointer
+
+            var gate = groupCommit.BeforeTransactionAsync();
+            using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                while (gate.IsCompleted)
+                {
+                    await Task.Delay(1, patience.Token);
+                    gate = groupCommit.BeforeTransactionAsync();
+                }
+            }
+
+            Assert.Equal(0, groupCommit.Restarts);
+            await open.CommitAsync();
+            await gate.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(1, groupCommit.Restarts);
+        }
+        finally
+        {
+            await groupCommit.StopAsync(CancellationToken.None);
+        }
     }
 
     [Fact]

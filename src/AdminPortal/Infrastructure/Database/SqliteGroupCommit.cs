@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace AdminPortal.Infrastructure.Database;
@@ -17,8 +18,9 @@ namespace AdminPortal.Infrastructure.Database;
 /// commit (sqlite.org/pragma.html#pragma_synchronous), so an acknowledged commit is as durable as before; the next group's
 /// frames may be half-written when power fails, and recovery drops them by their checksums: they were not acknowledged.</item>
 /// <item>One checkpoint thread copies the WAL back into the database on its own connection (<c>PASSIVE</c>: it never blocks
-/// a writer), at most every <see cref="CheckpointInterval"/>; when the WAL has grown past <see cref="RestartAfterFrames"/>
-/// it waits for the writer once (<c>RESTART</c>) so that the next commit starts the WAL file from its beginning again.</item>
+/// a writer) and syncs the database file, at most every <see cref="CheckpointInterval"/>; when the WAL has grown past
+/// <see cref="RestartAfterFrames"/> it holds the writers at <see cref="BeforeTransactionAsync"/> for one <c>RESTART</c>, so
+/// that the next commit starts the WAL file from its beginning again.</item>
 /// </list>
 /// When the service is not running (PostgreSQL, command-line work without the host) writers keep <c>synchronous = FULL</c>
 /// and SQLite's own checkpoints, and <see cref="WhenDurable"/> acknowledges at once.
@@ -30,12 +32,17 @@ public sealed class SqliteGroupCommit(IDbConnectionFactory db, ILogger<SqliteGro
     /// <summary>WAL frames past which the checkpointer makes the WAL start over instead of growing (64 MB of 4 KB pages).</summary>
     internal int RestartAfterFrames { get; init; } = 16_384;
 
+    /// <summary>How long a restart may keep the writers waiting for transactions and readers to finish.</summary>
+    internal TimeSpan RestartPatience { get; init; } = TimeSpan.FromMilliseconds(100);
+
     private readonly BlockingCollection<PendingAcknowledgement> _pending = new();
+    private volatile TaskCompletionSource? _restarting;
     private readonly SemaphoreSlim _commits = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private Thread? _syncThread;
     private Thread? _checkpointThread;
     private string? _walFile;
+    private string? _databaseFile;
     private volatile bool _running;
 
     /// <summary>Whether writers commit with the pipelined sync (SQLite, portal host running).</summary>
@@ -46,6 +53,11 @@ public sealed class SqliteGroupCommit(IDbConnectionFactory db, ILogger<SqliteGro
 
     private long _checkpoints;
 
+    /// <summary>Restarts of the WAL that completed (for tests).</summary>
+    internal long Restarts => Interlocked.Read(ref _restarts);
+
+    private long _restarts;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (db is not SqliteConnectionFactory sqlite || sqlite.DatabaseFile is not { Length: > 0 } file || file == ":memory:")
@@ -54,6 +66,7 @@ public sealed class SqliteGroupCommit(IDbConnectionFactory db, ILogger<SqliteGro
         }
 
         _walFile = file + "-wal";
+        _databaseFile = file;
         _syncThread = new Thread(SyncLoop) { IsBackground = true, Name = "SQLite WAL sync" };
         _checkpointThread = new Thread(CheckpointLoop) { IsBackground = true, Name = "SQLite checkpoint" };
         _running = true;
@@ -76,6 +89,13 @@ public sealed class SqliteGroupCommit(IDbConnectionFactory db, ILogger<SqliteGro
             : "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000;";
         await pragma.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>
+    /// Await before beginning a transaction on a writer's connection: completed at once, except while the checkpointer
+    /// restarts the WAL; the writer then waits here, not inside SQLite's busy handler, whose sleeps (1, 2, 5, … 25, 50 ms)
+    /// kept the check-in writer out for 130–180 ms per restart (docs/BENCHMARKS.md, check-ins, update 19:30–20:10).
+    /// </summary>
+    public Task BeforeTransactionAsync() => _restarting?.Task ?? Task.CompletedTask;
 
     /// <summary>
     /// Call right after a commit on a connection from <see cref="PrepareWriterAsync"/>: <paramref name="onDurable"/> runs once
@@ -237,22 +257,60 @@ public sealed class SqliteGroupCommit(IDbConnectionFactory db, ILogger<SqliteGro
     private SqliteConnection OpenCheckpointConnection()
     {
         var connection = (SqliteConnection)db.OpenAsync().GetAwaiter().GetResult();
-        // RESTART blocks new writers while it waits for the writer and for readers of older snapshots (sqlite.org,
-        // sqlite3_wal_checkpoint_v2). A short wait bounds that stall, say behind a slow report query, to a tenth of a
-        // second; when it runs out the checkpoint copies what it can, as PASSIVE, and the next one tries again.
-        SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, 100);
+        // No busy handler: RESTART answers "busy" at once while a writer's transaction or an older reader is still open,
+        // and Checkpoint retries in steps of a millisecond instead of SQLite's growing sleeps.
+        SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, 0);
         return connection;
     }
 
     private void Checkpoint(SqliteConnection connection)
     {
         var (_, frames, _) = RunCheckpoint(connection, "PASSIVE");
-        if (frames >= RestartAfterFrames)
+        // A PASSIVE checkpoint that a commit overtakes (nearly all of them under load) copies pages into the database
+        // file but does not sync it; the RESTART then synced all of them at once, tens of megabytes in 80–150 ms while
+        // the writers waited (strace, 2026-12-01 19:37). Synced here, outside every lock, the restart finds little to flush.
+        FlushDatabaseFile();
+        if (frames < RestartAfterFrames)
         {
-            // Waits (busy timeout) for the writer between two commits, copies what PASSIVE could not, and lets the next
-            // commit start the WAL from its beginning: without it a writer that never pauses would grow the file forever.
-            RunCheckpoint(connection, "RESTART");
+            return;
         }
+
+        // Once more, so that what the writers wait for below is only the last few milliseconds' frames.
+        RunCheckpoint(connection, "PASSIVE");
+        FlushDatabaseFile();
+
+        // Without a restart a writer that never pauses would grow the WAL for ever. Writers wait at the gate
+        // (BeforeTransactionAsync) while the transactions already begun commit; RESTART then copies the frames of the
+        // last moments, syncs, and lets the next commit start the WAL from its beginning. RESTART also waits for readers
+        // of older snapshots, so the attempts stop after RestartPatience (a slow report query) and the next round retries.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _restarting = gate;
+        try
+        {
+            var giveUpAt = Stopwatch.GetTimestamp() + (long)(RestartPatience.TotalSeconds * Stopwatch.Frequency);
+            while (RunCheckpoint(connection, "RESTART").Busy != 0)
+            {
+                if (Stopwatch.GetTimestamp() >= giveUpAt)
+                {
+                    return;
+                }
+
+                Thread.Sleep(1);
+            }
+
+            Interlocked.Increment(ref _restarts);
+        }
+        finally
+        {
+            _restarting = null;
+            gate.SetResult();
+        }
+    }
+
+    private void FlushDatabaseFile()
+    {
+        using var handle = File.OpenHandle(_databaseFile!, FileMode.Open, FileAccess.Read);
+        RandomAccess.FlushToDisk(handle);
     }
 
     private (long Busy, long Frames, long Copied) RunCheckpoint(SqliteConnection connection, string mode)

@@ -114,6 +114,7 @@ public sealed class CheckInWriter(
         var connection = _connection ??= await OpenWriterConnectionAsync(ct);
         try
         {
+            await groupCommit.BeforeTransactionAsync();
             await using var transaction = await connection.BeginTransactionAsync(ct);
             var outcomes = await processor.ApplyBatchAsync(connection, transaction, batch.Select(p => p.Work).ToList(), ct);
             await transaction.CommitAsync(ct);

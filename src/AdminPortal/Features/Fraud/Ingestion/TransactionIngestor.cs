@@ -144,6 +144,7 @@ internal sealed class TransactionIngestor : BackgroundService
     private async Task CommitGroupAsync(List<PendingBatch> group)
     {
         var isSqlite = !_db.Dialect.IsPostgres;
+        await _groupCommit.BeforeTransactionAsync();
         var connection = isSqlite ? _sqliteConnection ??= await OpenSqliteWriterAsync() : await _db.OpenAsync(CancellationToken.None);
         try
         {
