@@ -93,7 +93,7 @@ public sealed class SqliteGroupCommit(IDbConnectionFactory db, ILogger<SqliteGro
     /// <summary>
     /// Await before beginning a transaction on a writer's connection: completed at once, except while the checkpointer
     /// restarts the WAL; the writer then waits here, not inside SQLite's busy handler, whose sleeps (1, 2, 5, … 25, 50 ms)
-    /// kept the check-in writer out for 130–180 ms per restart (docs/BENCHMARKS.md, check-ins, update 19:30–20:10).
+    /// kept the check-in writer out for 130–180 ms per restart (docs/BENCHMARKS.md, update 2026-12-01 18:44–20:12).
     /// </summary>
     public Task BeforeTransactionAsync() => _restarting?.Task ?? Task.CompletedTask;
 
