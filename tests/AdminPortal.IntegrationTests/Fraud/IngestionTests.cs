@@ -195,6 +195,10 @@ public sealed class IngestionTests
         using var client = host.DeviceClient(terminal);
         var stored = Events.Sale("s-stored", Now.AddMinutes(-10), cardToken: "tok_stored_0001");
         Assert.Equal("""{"accepted":1,"duplicates":0}""", await (await client.PostAsync(stored)).Content.ReadAsStringAsync());
+        // Whatever the stored sale hit when it came (outside store hours, say, depending on the time of day the test
+        // runs), the mixed batch must not score it again.
+        const string StoredHits = "SELECT count(*) FROM fraud_rule_hits WHERE event_id = 's-stored'";
+        var storedHits = await CountAsync(database, StoredHits);
         // Refunds to cards that made no sale here: each one hits a rule worth the alert threshold.
         var refunds = Enumerable.Range(0, 3)
             .Select(i => Events.Sale($"n-{i}", Now.AddMinutes(-5 + i), amountMinor: 9_000, cardToken: $"tok_new_refund_{i:0000}", type: "refund"))
@@ -208,7 +212,7 @@ public sealed class IngestionTests
         Assert.Equal(3, await CountAsync(database,
             "SELECT count(DISTINCT event_id) FROM fraud_rule_hits WHERE rule_id = 'refund-without-sale' AND alert_id IS NOT NULL AND event_id IN ('n-0', 'n-1', 'n-2')"));
         Assert.True(await CountAsync(database, "SELECT count(*) FROM fraud_alerts WHERE card_token LIKE 'tok_new_refund_%'") >= 1);
-        Assert.Equal(0, await CountAsync(database, "SELECT count(*) FROM fraud_rule_hits WHERE event_id = 's-stored'"));
+        Assert.Equal(storedHits, await CountAsync(database, StoredHits));
     }
 
     [Theory, BothDatabases]
