@@ -58,9 +58,7 @@ public sealed class CheckInWriteCostTests
         // The device page's history query (DeviceDirectory.ListCheckInsAsync): newest first, straight from the key.
         const string History = "FROM device_check_ins WHERE merchant_id = @merchantId AND device_id = @deviceId ORDER BY received_at DESC LIMIT 20";
         var parameters = new { merchantId = Guid.NewGuid(), deviceId = Guid.NewGuid() };
-        var plan = string.Join("\n", isPostgres
-            ? await connection.QueryAsync<string>($"EXPLAIN SELECT id {History}", parameters)
-            : (await connection.QueryAsync($"EXPLAIN QUERY PLAN SELECT id {History}", parameters)).Select(row => (string)row.detail));
+        var plan = await PlanAsync(connection, isPostgres, $"SELECT id {History}", parameters);
         Assert.Contains(isPostgres ? "device_check_ins_pkey" : "PRIMARY KEY", plan);
         Assert.DoesNotContain(isPostgres ? "Sort" : "TEMP B-TREE", plan);
     }
@@ -95,11 +93,7 @@ public sealed class CheckInWriteCostTests
             await connection.ExecuteAsync("SET enable_seqscan = off");
         }
 
-        async Task<string> PlanAsync(string query) => string.Join("\n", isPostgres
-            ? await connection.QueryAsync<string>($"EXPLAIN SELECT id {query}", parameters)
-            : (await connection.QueryAsync($"EXPLAIN QUERY PLAN SELECT id {query}", parameters)).Select(row => (string)row.detail));
-
-        Assert.Contains("ix_devices_merchant_status_not_active", await PlanAsync(page));
+        Assert.Contains("ix_devices_merchant_status_not_active", await PlanAsync(connection, isPostgres, $"SELECT id {page}", parameters));
     }
 
     [Theory, BothDatabases]
@@ -122,15 +116,16 @@ public sealed class CheckInWriteCostTests
         Assert.Equal(2, statements.Length);
         Assert.All(statements, statement => Assert.Contains(isPostgres ? "= ANY(@deviceIds)" : "json_each(@devices)", statement));
 
-        async Task<string> PlanAsync(string query) => string.Join("\n", isPostgres
-            ? await connection.QueryAsync<string>($"EXPLAIN {query}", parameters)
-            : (await connection.QueryAsync($"EXPLAIN QUERY PLAN {query}", parameters)).Select(row => (string)row.detail));
-
-        var states = await PlanAsync(statements[0]);
-        var commands = await PlanAsync(statements[1]);
+        var states = await PlanAsync(connection, isPostgres, statements[0], parameters);
+        var commands = await PlanAsync(connection, isPostgres, statements[1], parameters);
         Assert.Contains(isPostgres ? "Index" : "SEARCH devices USING", states);
         Assert.DoesNotContain(isPostgres ? "Seq Scan" : "SCAN devices", states);
         Assert.Contains(isPostgres ? "Index" : "SEARCH device_commands USING INDEX ix_device_commands_open", commands);
         Assert.DoesNotContain(isPostgres ? "Seq Scan" : "SCAN device_commands", commands);
     }
+
+    private static async Task<string> PlanAsync(System.Data.Common.DbConnection connection, bool isPostgres, string query, object parameters) =>
+        string.Join("\n", isPostgres
+            ? await connection.QueryAsync<string>($"EXPLAIN {query}", parameters)
+            : (await connection.QueryAsync($"EXPLAIN QUERY PLAN {query}", parameters)).Select(row => (string)row.detail));
 }
