@@ -58,6 +58,9 @@ public sealed class NavMenuTests : PortalComponentTest
         Assert.Equal(["Dashboard"], Current());
         navigation.NavigateTo("fraud/alerts/5f0c?tab=hits");
         menu.WaitForAssertion(() => Assert.Equal(["Fraud alerts"], Current()));
+        // Of two links that both lead above the page, only the more specific one is marked.
+        navigation.NavigateTo("fraud/rules");
+        menu.WaitForAssertion(() => Assert.Equal(["Fraud rules"], Current()));
         navigation.NavigateTo("merchants");
         menu.WaitForAssertion(() => Assert.Equal(["Merchants"], Current()));
         navigation.NavigateTo("merchantsfoo");
