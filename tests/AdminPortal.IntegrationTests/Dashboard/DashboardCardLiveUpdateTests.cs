@@ -8,10 +8,9 @@ using AdminPortal.Features.Merchants.Access;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Infrastructure.LiveUpdates;
 using AdminPortal.IntegrationTests.Incidents;
+using AdminPortal.IntegrationTests.TestSupport;
 using AdminPortal.Testing;
 using Bunit;
-using Bunit.TestDoubles;
-using MudBlazor.Services;
 
 namespace AdminPortal.IntegrationTests.Dashboard;
 
@@ -85,24 +84,10 @@ public sealed class DashboardCardLiveUpdateTests : IAsyncLifetime
     }
 
     /// <summary>The card's services are the running portal's; the signed-in person is <paramref name="person"/>.</summary>
-    private async Task UseAsync(IncidentTestBed bed, Features.Accounts.Person person)
-    {
-        var portal = bed.Portal;
-        var user = await portal.SignedInPrincipalAsync(person);
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddMudServices();
-        _context.Services.AddSingleton(portal.GetService<IAccessScopeProvider>());
-        _context.Services.AddSingleton(portal.GetService<ILiveUpdates>());
-        _context.Services.AddSingleton(portal.GetService<TimeProvider>());
-        _context.Services.AddSingleton(portal.GetService<IncidentStore>());
-        _context.Services.AddSingleton(portal.GetService<IncidentViewerResolver>());
-        _context.Services.AddSingleton(portal.GetService<AlertQueue>());
-        _context.Services.AddSingleton(portal.GetService<FraudViewerResolver>());
-        _context.Services.AddSingleton(portal.GetService<IFraudAlertFeed>());
-        _context.Services.AddSingleton(portal.GetService<DeviceDirectory>());
-        _context.AddAuthorization().SetAuthorized(person.DisplayName).SetClaims(user.Claims.ToArray());
-        _context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
-    }
+    private Task UseAsync(IncidentTestBed bed, Features.Accounts.Person person) =>
+        _context.UsePortalCircuitAsync(bed.Portal, person, typeof(IAccessScopeProvider), typeof(ILiveUpdates), typeof(TimeProvider),
+            typeof(IncidentStore), typeof(IncidentViewerResolver), typeof(AlertQueue), typeof(FraudViewerResolver), typeof(IFraudAlertFeed),
+            typeof(DeviceDirectory));
 
     public Task InitializeAsync() => Task.CompletedTask;
 

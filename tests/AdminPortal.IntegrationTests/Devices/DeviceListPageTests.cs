@@ -5,9 +5,9 @@ using AdminPortal.Features.Merchants.Access;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Infrastructure.LiveUpdates;
 using AdminPortal.IntegrationTests.Incidents;
+using AdminPortal.IntegrationTests.TestSupport;
 using AdminPortal.Testing;
 using Bunit;
-using MudBlazor.Services;
 
 namespace AdminPortal.IntegrationTests.Devices;
 
@@ -23,20 +23,13 @@ public sealed class DeviceListPageTests : IAsyncLifetime
         // with no scope, and stayed empty until a terminal checked in.
         await using var bed = await IncidentTestBed.StartAsync(provider);
         await bed.TerminalAsync("SN-LIST-1");
-        var user = await bed.Portal.SignedInPrincipalAsync(bed.Owner);
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddMudServices();
-        _context.Services.AddSingleton(bed.Portal.GetService<IAccessScopeProvider>());
-        _context.Services.AddSingleton(bed.Portal.GetService<DeviceDirectory>());
-        _context.Services.AddSingleton(bed.Portal.GetService<MerchantDirectory>());
-        _context.Services.AddSingleton(bed.Portal.GetService<ILiveUpdates>());
-        _context.AddAuthorization().SetAuthorized(bed.Owner.DisplayName).SetClaims(user.Claims.ToArray());
-        _context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        await _context.UsePortalCircuitAsync(bed.Portal, bed.Owner,
+            typeof(IAccessScopeProvider), typeof(DeviceDirectory), typeof(MerchantDirectory), typeof(ILiveUpdates));
         _context.Render<MudBlazor.MudPopoverProvider>();
 
         var page = _context.Render<DevicesPage>();
 
-        page.WaitForAssertion(() => Assert.Contains("SN-LIST-1", page.Find("[data-testid=device-table] tbody").TextContent), TimeSpan.FromSeconds(15));
+        page.WaitForAssertion(() => Assert.Contains("SN-LIST-1", page.Find("[data-testid=device-table] tbody").TextContent));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

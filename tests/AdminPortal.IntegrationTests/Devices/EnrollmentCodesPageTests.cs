@@ -6,11 +6,11 @@ using AdminPortal.Features.Merchants;
 using AdminPortal.Features.Merchants.Access;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.IntegrationTests.Incidents;
+using AdminPortal.IntegrationTests.TestSupport;
 using AdminPortal.Testing;
 using Bunit;
 using Dapper;
 using MudBlazor;
-using MudBlazor.Services;
 
 namespace AdminPortal.IntegrationTests.Devices;
 
@@ -28,14 +28,14 @@ public sealed class EnrollmentCodesPageTests : IAsyncLifetime
         var page = await RenderAsOwnerAsync(bed);
         var merchant = page.FindComponents<MudSelect<Guid?>>()[0];
         await page.InvokeAsync(() => merchant.Instance.ValueChanged.InvokeAsync(bed.Home.Id)); // its one store is chosen with it
-        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=create-codes]").HasAttribute("disabled")), Loading);
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=create-codes]").HasAttribute("disabled")));
 
         page.Find("[data-testid=create-codes]").Click();
-        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=enrollment-code]")), Loading);
-        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=create-codes]").HasAttribute("disabled")), Loading);
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=enrollment-code]")));
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=create-codes]").HasAttribute("disabled")));
         page.Find("[data-testid=create-codes]").Click();
 
-        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=enrollment-code]").Count), Loading);
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=enrollment-code]").Count));
         Assert.Equal(2, page.FindAll("[data-testid=created-codes]").Count);
         var shown = page.FindAll("[data-testid=enrollment-code]").Select(c => c.TextContent).ToList();
         await using var connection = await bed.Portal.GetService<IDbConnectionFactory>().OpenAsync();
@@ -44,23 +44,13 @@ public sealed class EnrollmentCodesPageTests : IAsyncLifetime
         Assert.Equal(2, shown.Distinct().Count());
     }
 
-    /// <summary>How long a database round trip of the page may take on a busy machine; a wait ends as soon as it passes.</summary>
-    private static readonly TimeSpan Loading = TimeSpan.FromSeconds(15);
-
     private async Task<IRenderedComponent<EnrollmentCodesPage>> RenderAsOwnerAsync(IncidentTestBed bed)
     {
-        var user = await bed.Portal.SignedInPrincipalAsync(bed.Owner);
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddMudServices();
-        _context.Services.AddSingleton(bed.Portal.GetService<IAccessScopeProvider>());
-        _context.Services.AddSingleton(bed.Portal.GetService<EnrollmentCodes>());
-        _context.Services.AddSingleton(bed.Portal.GetService<ExpectedDevices>());
-        _context.Services.AddSingleton(bed.Portal.GetService<MerchantDirectory>());
-        _context.AddAuthorization().SetAuthorized(bed.Owner.DisplayName).SetClaims(user.Claims.ToArray());
-        _context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        await _context.UsePortalCircuitAsync(bed.Portal, bed.Owner,
+            typeof(IAccessScopeProvider), typeof(EnrollmentCodes), typeof(ExpectedDevices), typeof(MerchantDirectory));
         _context.Render<MudPopoverProvider>();
         var page = _context.Render<EnrollmentCodesPage>();
-        page.WaitForAssertion(() => Assert.Equal(2, page.FindComponents<MudSelect<Guid?>>().Count), Loading);
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindComponents<MudSelect<Guid?>>().Count));
         return page;
     }
 

@@ -4,11 +4,10 @@ using AdminPortal.Features.Merchants;
 using AdminPortal.Features.Merchants.Access;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.IntegrationTests.Incidents;
+using AdminPortal.IntegrationTests.TestSupport;
 using AdminPortal.Testing;
 using Bunit;
-using Bunit.TestDoubles;
 using Dapper;
-using MudBlazor.Services;
 
 namespace AdminPortal.IntegrationTests.Fraud;
 
@@ -105,20 +104,9 @@ public sealed class ReviewQueueIslandTests : IAsyncLifetime
     /// <summary>The island's services are the running portal's, with a circuit's own merchant choice; the signed-in person is <paramref name="person"/>.</summary>
     private async Task UseAsync(IncidentTestBed bed, Features.Accounts.Person person)
     {
-        var portal = bed.Portal;
-        var user = await portal.SignedInPrincipalAsync(person);
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
-        _context.Services.AddMudServices(options => options.SnackbarConfiguration.ShowTransitionDuration = 0);
-        _context.Services.AddSingleton(portal.GetService<IAccessScopeProvider>());
-        _context.Services.AddSingleton(portal.GetService<TimeProvider>());
-        _context.Services.AddSingleton(portal.GetService<AlertQueue>());
-        _context.Services.AddSingleton(portal.GetService<FraudViewerResolver>());
-        _context.Services.AddSingleton(portal.GetService<IFraudAlertFeed>());
-        _context.Services.AddSingleton(portal.GetService<MerchantDirectory>());
-        _context.Services.AddSingleton(portal.GetService<CurrentMerchantAccessor>());
-        _context.Services.AddScoped<CurrentMerchant>();
-        _context.AddAuthorization().SetAuthorized(person.DisplayName).SetClaims(user.Claims.ToArray());
-        _context.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        _context.Services.AddScoped<CurrentMerchant>(); // the circuit's own merchant choice
+        await _context.UsePortalCircuitAsync(bed.Portal, person, typeof(IAccessScopeProvider), typeof(TimeProvider), typeof(AlertQueue),
+            typeof(FraudViewerResolver), typeof(IFraudAlertFeed), typeof(MerchantDirectory), typeof(CurrentMerchantAccessor));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
