@@ -82,6 +82,20 @@ public sealed class CheckInWriteCostTests
         Assert.DoesNotContain("last_seen_at", definitions["ix_devices_merchant_app_version"]);
         Assert.False(definitions.ContainsKey("ix_devices_merchant_status"));
         Assert.Contains("status <> 1", definitions["ix_devices_merchant_status_not_active"]);
+        if (isPostgres)
+        {
+            // Migration 0082: no index of devices holds what a check-in changes, so its update can be HOT; the
+            // last-contact and offline-deadline indexes are device_presence's.
+            Assert.DoesNotContain(definitions, d => d.Value.Contains("last_seen_at", StringComparison.Ordinal) || d.Value.Contains("offline_after", StringComparison.Ordinal)
+                || d.Value.Contains("is_online", StringComparison.Ordinal));
+            var presence = await connection.QueryAsync<string>("SELECT indexname FROM pg_indexes WHERE tablename = 'device_presence'");
+            Assert.Equal(
+                [
+                    "device_presence_pkey", "ix_device_presence_last_seen", "ix_device_presence_merchant_last_seen",
+                    "ix_device_presence_merchant_status_not_active", "ix_device_presence_merchant_tampered", "ix_device_presence_offline_sweep",
+                ],
+                presence.Order());
+        }
 
         // A non-active status filter can still be read from an index in last-contact order: the term DeviceDirectory adds
         // is what lets the planner prove that the partial index holds every row the filter wants.
@@ -94,6 +108,51 @@ public sealed class CheckInWriteCostTests
         }
 
         Assert.Contains("ix_devices_merchant_status_not_active", await PlanAsync(connection, isPostgres, $"SELECT id {page}", parameters));
+    }
+
+    [Theory, BothDatabases]
+    public async Task A_check_in_rewrites_no_device_index_on_postgres_and_device_presence_follows_it(DatabaseProvider provider)
+    {
+        var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
+        await using var _ = database;
+        var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        var options = Options.Create(new DeviceOptions { CheckInIntervalSeconds = 60 });
+        var live = new InProcessLiveUpdates(NullLogger<InProcessLiveUpdates>.Instance);
+        var audit = new AuditLog(connections, clock, new AuditChainKeys(AuditChainKeys.NewKey()));
+        var merchants = new MerchantDirectory(connections, clock);
+        var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
+        var codes = await new EnrollmentCodes(connections, merchants, audit, clock, options)
+            .CreateAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, merchant.Id, store.Id, 2);
+        var enrollment = new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance, new DeviceCredentials(connections, options, live));
+        var enrolled = new List<Guid>();
+        foreach (var (code, serial) in codes.Zip(["SN-1", "SN-2"]))
+        {
+            enrolled.Add((await enrollment.EnrollAsync(new EnrollmentDetails(code.Code, serial, "A920", "PAX", "A10", "F1", "1.0"), null, CancellationToken.None))!.DeviceId);
+        }
+
+        var report = new CheckInReport("A11", "F1", "1.0", 80, "wifi", true, null, null, null, TamperState.Ok, null, null, null);
+        var batch = enrolled.Select((id, i) => new CheckInWork(
+            new DeviceIdentity(merchant.Id, id, store.Id, $"SN-{i + 1}", DeviceStatus.Active, 60), report, clock.GetUtcNow().AddSeconds(i), null, null)).ToList();
+        await using var connection = await connections.OpenAsync();
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await new CheckInProcessor(connections, audit, options).ApplyBatchAsync(connection, transaction, batch, CancellationToken.None);
+            if (provider == DatabaseProvider.Postgres)
+            {
+                // This transaction's own counts: both device rows were updated on their page, without an index entry.
+                var (updated, hot) = await connection.QuerySingleAsync<(long, long)>(
+                    "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'devices'", transaction: transaction);
+                Assert.Equal((2L, 2L), (updated, hot));
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        // The copy the lists and the offline sweep read says what devices says (on SQLite it is a view of devices).
+        var (presence, devices) = await DevicePresenceMigrationTests.ReadPresenceAsync(connection);
+        Assert.Equal(devices, presence);
+        Assert.Equal(2, presence.Count);
+        Assert.All(presence, p => Assert.True(p.IsOnline && p.LastSeenAt is not null && p.OfflineAfter > p.LastSeenAt));
     }
 
     [Theory, BothDatabases]

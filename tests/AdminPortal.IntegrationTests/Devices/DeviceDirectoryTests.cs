@@ -4,6 +4,7 @@ using AdminPortal.Features.Merchants;
 using AdminPortal.Features.Merchants.Access;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Testing;
+using Dapper;
 
 namespace AdminPortal.IntegrationTests.Devices;
 
@@ -83,4 +84,58 @@ public sealed class DeviceDirectoryTests
         Assert.Equal(["SN-C-5"], lastPage.Rows.Select(r => r.SerialNumber));
         Assert.Equal((1L, false), (filtered.Total, filtered.TotalIsLowerBound));
     }
+
+    [Theory, BothDatabases]
+    public async Task A_page_in_last_contact_order_is_the_same_whether_its_matches_are_walked_in_order_or_sorted(DatabaseProvider provider)
+    {
+        // PostgreSQL walks device_presence for a common page and sorts a rare one read from devices (migration 0082);
+        // SQLite walks or sorts a model's matches. A count limit below or above the matches decides which, so the same
+        // query is asked both ways and each time checked against the estate itself.
+        var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
+        await using var _ = database;
+        var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        var merchants = new MerchantDirectory(connections, clock);
+        var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
+        await merchants.EnsureStoreAsync(merchant.Id, "Store A2", "Hauptstraße 2", "Berlin", "10117", "DE", "Europe/Berlin", 52.52, 13.405, null);
+        var otherStore = (await merchants.ListStoresAsync(merchant.Id)).Single(s => s.Id != store.Id);
+        var now = clock.GetUtcNow();
+        var estate = Enumerable.Range(0, 60).Select(i => new EstateDevice(
+            merchant.Id, Guid.NewGuid(), i % 3 == 0 ? otherStore.Id : store.Id, $"SN-{i:D3}", i % 2 == 0 ? "A920" : "A77",
+            i % 10 == 9 ? (int)DeviceStatus.Locked : (int)DeviceStatus.Active, i % 4 != 0, now.AddMinutes(-((i * 37) % 60) * 30))).ToList();
+        await using (var connection = await connections.OpenAsync())
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO devices (merchant_id, id, store_id, serial_number, model, status, check_in_interval_seconds, is_online, last_seen_at, created_at, updated_at)
+                VALUES (@MerchantId, @Id, @StoreId, @SerialNumber, @Model, @Status, 300, @Online, @LastSeenAt, @LastSeenAt, @LastSeenAt)
+                """, estate);
+        }
+
+        var directory = new DeviceDirectory(connections);
+        var owner = new AccessScope(Guid.NewGuid(), false, [new MerchantGrant(merchant.Id, MerchantRole.Owner)]);
+        var silentSince = now.AddHours(-20);
+        var cases = new (DeviceQuery Query, Func<EstateDevice, bool> Matches)[]
+        {
+            (new DeviceQuery(), _ => true),
+            (new DeviceQuery { Model = "A77" }, d => d.Model == "A77"),
+            (new DeviceQuery { Status = DeviceStatus.Locked }, d => d.Status == (int)DeviceStatus.Locked),
+            (new DeviceQuery { Online = false }, d => !d.Online),
+            (new DeviceQuery { LastSeenBefore = silentSince }, d => d.LastSeenAt < silentSince),
+            (new DeviceQuery { StoreId = store.Id }, d => d.StoreId == store.Id), // a condition only devices can answer
+            (new DeviceQuery { StoreId = store.Id, LastSeenBefore = silentSince }, d => d.StoreId == store.Id && d.LastSeenAt < silentSince),
+        };
+        foreach (var (query, matches) in cases)
+        {
+            var expected = estate.Where(d => matches(d)).OrderByDescending(d => d.LastSeenAt).ThenBy(d => d.Id).ToList();
+            Assert.NotEmpty(expected);
+            foreach (var (skip, countLimit) in new[] { (0, 2), (0, 1_000), (3, 2), (3, 1_000) })
+            {
+                var page = await directory.SearchAsync(owner, query with { Skip = skip, Take = 5, CountLimit = countLimit });
+                Assert.Equal(expected.Skip(skip).Take(5).Select(d => d.Id), page.Rows.Select(r => r.Id));
+            }
+        }
+    }
+
+    private sealed record EstateDevice(
+        Guid MerchantId, Guid Id, Guid StoreId, string SerialNumber, string Model, int Status, bool Online, DateTimeOffset LastSeenAt);
 }

@@ -104,33 +104,40 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
 
         // Each condition once as written (what the count uses) and once for the page of a common model or app version on
         // SQLite (see below), where the value's term carries a unary + so that SQLite does not serve it from an index.
+        // On PostgreSQL a condition that names only columns device_presence has too can also be asked of device_presence.
         var where = new List<string> { scopeFilter.Sql };
         var whereForCommonValue = new List<string> { scopeFilter.Sql };
         var parameters = new DynamicParameters(scopeFilter.Parameters);
-        void Add(string condition, string name, object? value, string? forCommonValue = null)
+        var presenceAnswersAll = true;
+        void Add(string condition, string name, object? value, string? forCommonValue = null, bool presenceAnswers = false)
         {
             where.Add(condition);
             whereForCommonValue.Add(forCommonValue ?? condition);
             parameters.Add(name, value);
+            presenceAnswersAll &= presenceAnswers;
         }
 
         if (query.StoreId is { } storeId) Add("store_id = @storeId", "storeId", storeId);
         var model = Clean(query.Model);
         var appVersion = Clean(query.AppVersion);
         var filtersByValueIndex = model is not null || appVersion is not null;
-        if (model is not null) Add("model = @model", "model", model, "+model = @model");
+        if (model is not null) Add("model = @model", "model", model, "+model = @model", presenceAnswers: true);
         if (query.Status is { } status)
         {
             // The ordered status index leaves out active devices (they check in all the time; migration 0076): the
             // extra term, written exactly as the index's own, lets both databases prove that the index applies.
-            Add(status == DeviceStatus.Active ? "status = @status" : $"status = @status AND {NotActive}", "status", (int)status);
+            Add(status == DeviceStatus.Active ? "status = @status" : $"status = @status AND {NotActive}", "status", (int)status, presenceAnswers: true);
         }
 
-        if (query.Online is { } online) Add("is_online = @online", "online", online);
-        if (query.Tamper is { } tamper) Add("tamper_state = @tamper", "tamper", (int)tamper);
+        if (query.Online is { } online) Add("is_online = @online", "online", online, presenceAnswers: true);
+        if (query.Tamper is { } tamper) Add("tamper_state = @tamper", "tamper", (int)tamper, presenceAnswers: true);
         if (Clean(query.OsVersion) is { } os) Add("os_version = @osVersion", "osVersion", os);
-        if (appVersion is not null) Add("app_version = @appVersion", "appVersion", appVersion, "+app_version = @appVersion");
-        if (query.LastSeenBefore is { } before) Add("(last_seen_at < @lastSeenBefore OR last_seen_at IS NULL)", "lastSeenBefore", before);
+        if (appVersion is not null) Add("app_version = @appVersion", "appVersion", appVersion, "+app_version = @appVersion", presenceAnswers: true);
+        if (query.LastSeenBefore is { } before)
+        {
+            Add("(last_seen_at < @lastSeenBefore OR last_seen_at IS NULL)", "lastSeenBefore", before, presenceAnswers: true);
+        }
+
         if (Clean(query.Tag) is { } tag)
         {
             // The subquery repeats the scope so the (merchant_id, tag) index finds the tagged devices first.
@@ -143,6 +150,7 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
             Add(db.Dialect.StartsWith("serial_number", "serialPrefix"), "serialPrefix", db.Dialect.PrefixPattern(search.ToUpperInvariant()));
         }
 
+        var isPostgres = db.Dialect.IsPostgres;
         var filter = string.Join(" AND ", where);
         var order = OrderBy(query.Sort, query.Descending);
         var (take, skip) = (Math.Clamp(query.Take, 1, 500), Math.Max(query.Skip, 0));
@@ -152,16 +160,20 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
         // Count one past the limit: reaching it means "more than the limit", without walking the rest of the index.
         var countLimit = Math.Max(Math.Max(query.CountLimit, 1), skip + take);
 
-        // On SQLite the directory chooses the page's plan for a model or app-version filter (below), from whether the value
-        // is common enough to walk an ordered index for this page; on deep pages that takes counting a little further,
-        // which is cheap (the count reads the value's narrow index).
-        var choosesPlan = filtersByValueIndex && OrderedIndexServes(query.Sort) && !db.Dialect.IsPostgres;
+        // The directory chooses the page's plan (below) from whether the matches are common enough to walk an ordered
+        // index for this page: on SQLite for a model or app-version filter, on PostgreSQL for any page in last-contact
+        // order. On deep pages that takes counting a little further, which is cheap (the count reads the value's index).
+        var choosesPlan = isPostgres ? query.Sort == DeviceSort.LastSeen : filtersByValueIndex && OrderedIndexServes(query.Sort);
         var walkWhenMoreThan = choosesPlan ? Math.Max(countLimit, WalkMargin * (skip + take)) : countLimit;
         parameters.Add("countPastLimit", walkWhenMoreThan + 1);
 
+        // On PostgreSQL last contact is indexed only in device_presence (migration 0082): a "not seen since" filter is
+        // counted there when device_presence can answer every condition.
+        var countsPresence = isPostgres && query.LastSeenBefore is not null && presenceAnswersAll;
         await using var connection = await db.OpenAsync(ct);
         var counted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT count(*) FROM (SELECT 1 FROM devices WHERE {filter} LIMIT @countPastLimit) AS matches", parameters, cancellationToken: ct));
+            $"SELECT count(*) FROM (SELECT 1 FROM {(countsPresence ? "device_presence" : "devices")} WHERE {filter} LIMIT @countPastLimit) AS matches",
+            parameters, cancellationToken: ct));
 
         // The model and app-version indexes are (merchant_id, model) and (merchant_id, app_version) without last_seen_at
         // (migration 0078: a check-in no longer rewrites them), so they find a value's devices but not in list order. For
@@ -172,19 +184,34 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
         // entries, and the last-contact index carries model and app version so that only the page's rows are read from
         // the table. SQLite's planner cannot tell the two apart (without statistics it always walks the ordered index,
         // with sqlite_stat1 it knows only the average value), so on SQLite the directory tells it: a unary + keeps the
-        // value's index out of a common value's page and the ordered index out of a rare one's. PostgreSQL keeps
-        // per-value statistics and chooses right by itself (DeviceListPlanTests, both databases).
-        var pageFilter = filter;
-        var pageOrder = order;
-        if (choosesPlan)
+        // value's index out of a common value's page and the ordered index out of a rare one's.
+        var pageSql = $"SELECT {ListColumns} FROM devices WHERE {filter} ORDER BY {order} LIMIT @take OFFSET @skip";
+        if (choosesPlan && !isPostgres)
         {
             var common = counted > walkWhenMoreThan;
-            pageFilter = common ? string.Join(" AND ", whereForCommonValue) : filter;
-            pageOrder = common ? order : "+" + order;
+            pageSql = $"SELECT {ListColumns} FROM devices WHERE {(common ? string.Join(" AND ", whereForCommonValue) : filter)} " +
+                      $"ORDER BY {(common ? order : "+" + order)} LIMIT @take OFFSET @skip";
+        }
+        else if (choosesPlan && (counted > walkWhenMoreThan || (presenceAnswersAll && query.LastSeenBefore is not null)))
+        {
+            // PostgreSQL, a common page in last-contact order: device_presence's indexes (which carry model, app version,
+            // status and tamper state) are walked for it. When device_presence answers every condition, the page's ids come
+            // from it alone and only those rows are read from devices; otherwise each row walked is joined to its device.
+            // A rare page (no more matches than the count reached) is read from devices alone and sorted: joining every
+            // match to its presence row cost more than the sort (700–800 ms for a rare app version, docs/BENCHMARKS.md);
+            // unless it is a "not seen since" page, whose few matches only device_presence's index finds.
+            var direction = query.Descending ? "DESC" : "ASC";
+            pageSql = presenceAnswersAll
+                ? $"SELECT {ListColumns} FROM devices JOIN (SELECT merchant_id AS page_merchant_id, device_id AS page_device_id, " +
+                  $"last_seen_at AS page_last_seen_at FROM device_presence WHERE {filter} ORDER BY last_seen_at {direction}, device_id " +
+                  "LIMIT @take OFFSET @skip) AS page ON page_merchant_id = merchant_id AND page_device_id = id " +
+                  $"ORDER BY page_last_seen_at {direction}, id"
+                : $"SELECT {ListColumns} FROM devices JOIN (SELECT merchant_id AS presence_merchant_id, device_id AS presence_device_id, " +
+                  "last_seen_at AS presence_last_seen_at FROM device_presence) AS presence ON presence_merchant_id = merchant_id AND presence_device_id = id " +
+                  $"WHERE {filter} ORDER BY presence_last_seen_at {direction}, id LIMIT @take OFFSET @skip";
         }
 
-        var pageCommand = new CommandDefinition(
-            $"SELECT {ListColumns} FROM devices WHERE {pageFilter} ORDER BY {pageOrder} LIMIT @take OFFSET @skip", parameters, cancellationToken: ct);
+        var pageCommand = new CommandDefinition(pageSql, parameters, cancellationToken: ct);
         var rows = (await connection.QueryAsync<DeviceListItem>(pageCommand)).AsList();
         var page = counted > countLimit ? new DevicePage(rows, countLimit, TotalIsLowerBound: true) : new DevicePage(rows, counted);
         return (page, pageCommand);

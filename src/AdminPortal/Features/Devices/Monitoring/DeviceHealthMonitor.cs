@@ -17,11 +17,13 @@ public sealed class DeviceHealthMonitor(
 {
     private const int SweepBatch = 500;
 
+    // The deadline's index is device_presence's (a table on PostgreSQL, a view of devices on SQLite: migration 0082).
     private const string FindOverdue =
         """
-        SELECT merchant_id AS MerchantId, id AS Id, serial_number AS SerialNumber, last_seen_at AS LastSeenAt
-        FROM devices WHERE is_online = @online AND offline_after < @now
-        ORDER BY offline_after
+        SELECT p.merchant_id AS MerchantId, p.device_id AS Id, d.serial_number AS SerialNumber, p.last_seen_at AS LastSeenAt
+        FROM device_presence AS p JOIN devices AS d ON d.merchant_id = p.merchant_id AND d.id = p.device_id
+        WHERE p.is_online = @online AND p.offline_after < @now
+        ORDER BY p.offline_after
         LIMIT @take
         """;
 
