@@ -11,10 +11,11 @@ namespace AdminPortal.BrowserTests.Incidents;
 [Collection(BrowserCollection.Name)]
 public sealed class EscalateAndCloseBrowserTests(BrowserFixture browser)
 {
-    [Fact]
-    public async Task A_support_agent_escalates_a_fraud_alert_into_an_incident_takes_it_and_closes_it_while_an_admin_watches_live()
+    // Also on PostgreSQL, production's database: there a page can render before its data arrives, which SQLite hides.
+    [Theory, BothDatabases]
+    public async Task A_support_agent_escalates_a_fraud_alert_into_an_incident_takes_it_and_closes_it_while_an_admin_watches_live(DatabaseProvider provider)
     {
-        await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
+        await using var portal = await PortalHost.StartAsync(provider);
         var (merchant, storeId) = await portal.CreateMerchantAsync("Browser Merchant", "BROWSER-0001", "Browser Store");
         var agent = await portal.CreatePersonAsync("agent@provider.example", displayName: "Sam Support");
         await portal.GrantRoleAsync(merchant.Id, agent.Id, MerchantRole.SupportAgent);

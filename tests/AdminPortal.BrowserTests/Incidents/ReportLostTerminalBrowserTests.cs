@@ -11,10 +11,11 @@ namespace AdminPortal.BrowserTests.Incidents;
 [Collection(BrowserCollection.Name)]
 public sealed class ReportLostTerminalBrowserTests(BrowserFixture browser)
 {
-    [Fact]
-    public async Task An_owner_reports_a_stolen_terminal_locks_it_and_follows_the_incident_from_the_queue_and_the_device_page()
+    // Also on PostgreSQL, production's database: there a page can render before its data arrives, which SQLite hides.
+    [Theory, BothDatabases]
+    public async Task An_owner_reports_a_stolen_terminal_locks_it_and_follows_the_incident_from_the_queue_and_the_device_page(DatabaseProvider provider)
     {
-        await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
+        await using var portal = await PortalHost.StartAsync(provider);
         var (merchant, storeId) = await portal.CreateMerchantAsync("Corner Shop", "CORNER-0001", "Corner Store");
         var owner = await portal.CreatePersonAsync("owner@corner.example", displayName: "Olive Owner");
         await portal.GrantRoleAsync(merchant.Id, owner.Id, MerchantRole.Owner);

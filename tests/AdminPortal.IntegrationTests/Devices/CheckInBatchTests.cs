@@ -101,7 +101,7 @@ public sealed class CheckInBatchTests
     }
 
     /// <summary>A migrated database with one merchant and two enrolled terminals (SN-1, SN-2, on app version 1.0), and the processor.</summary>
-    private sealed class Bed(TestDatabase database, IDbConnectionFactory connections, TestClock clock, CheckInProcessor processor,
+    internal sealed class Bed(TestDatabase database, IDbConnectionFactory connections, TestClock clock, CheckInProcessor processor,
         DeviceIdentity first, DeviceIdentity second) : IAsyncDisposable
     {
         public IDbConnectionFactory Connections => connections;

@@ -113,30 +113,14 @@ public sealed class CheckInWriteCostTests
     [Theory, BothDatabases]
     public async Task A_check_in_rewrites_no_device_index_on_postgres_and_device_presence_follows_it(DatabaseProvider provider)
     {
-        var (database, connections) = await TestDatabase.CreateMigratedAsync(provider);
-        await using var _ = database;
-        var clock = new TestClock(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
-        var options = Options.Create(new DeviceOptions { CheckInIntervalSeconds = 60 });
-        var live = new InProcessLiveUpdates(NullLogger<InProcessLiveUpdates>.Instance);
-        var audit = new AuditLog(connections, clock, new AuditChainKeys(AuditChainKeys.NewKey()));
-        var merchants = new MerchantDirectory(connections, clock);
-        var (merchant, store) = await DeviceApiHarness.AddMerchantAsync(merchants, "A");
-        var codes = await new EnrollmentCodes(connections, merchants, audit, clock, options)
-            .CreateAsync(DeviceApiHarness.Admin, DeviceActor.CommandLine, merchant.Id, store.Id, 2);
-        var enrollment = new DeviceEnrollment(connections, audit, live, clock, options, NullLogger<DeviceEnrollment>.Instance, new DeviceCredentials(connections, options, live));
-        var enrolled = new List<Guid>();
-        foreach (var (code, serial) in codes.Zip(["SN-1", "SN-2"]))
-        {
-            enrolled.Add((await enrollment.EnrollAsync(new EnrollmentDetails(code.Code, serial, "A920", "PAX", "A10", "F1", "1.0"), null, CancellationToken.None))!.DeviceId);
-        }
-
+        await using var bed = await CheckInBatchTests.Bed.StartAsync(provider);
         var report = new CheckInReport("A11", "F1", "1.0", 80, "wifi", true, null, null, null, TamperState.Ok, null, null, null);
-        var batch = enrolled.Select((id, i) => new CheckInWork(
-            new DeviceIdentity(merchant.Id, id, store.Id, $"SN-{i + 1}", DeviceStatus.Active, 60), report, clock.GetUtcNow().AddSeconds(i), null, null)).ToList();
-        await using var connection = await connections.OpenAsync();
+        var now = bed.Clock.GetUtcNow();
+        await using var connection = await bed.Connections.OpenAsync();
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await new CheckInProcessor(connections, audit, options).ApplyBatchAsync(connection, transaction, batch, CancellationToken.None);
+            await bed.Processor.ApplyBatchAsync(connection, transaction,
+                [new CheckInWork(bed.First, report, now, null, null), new CheckInWork(bed.Second, report, now.AddSeconds(1), null, null)], CancellationToken.None);
             if (provider == DatabaseProvider.Postgres)
             {
                 // This transaction's own counts: both device rows were updated on their page, without an index entry.
