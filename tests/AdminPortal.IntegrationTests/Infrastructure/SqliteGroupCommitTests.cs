@@ -79,7 +79,11 @@ public sealed class SqliteGroupCommitTests
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var connections = database.CreateConnectionFactory();
         const int restartAfterFrames = 256;
-        var groupCommit = new SqliteGroupCommit(connections, NullLogger<SqliteGroupCommit>.Instance) { RestartAfterFrames = restartAfterFrames };
+        // A short interval: the bound below is the threshold plus what the writer adds between two checkpoints.
+        var groupCommit = new SqliteGroupCommit(connections, NullLogger<SqliteGroupCommit>.Instance)
+        {
+            RestartAfterFrames = restartAfterFrames, CheckpointInterval = TimeSpan.FromMilliseconds(200),
+        };
         await groupCommit.StartAsync(CancellationToken.None);
         string walFile;
         await using (var probe = (SqliteConnection)await connections.OpenAsync())
