@@ -7,7 +7,7 @@ using Dapper;
 namespace PortalBench;
 
 /// <summary>
-/// <c>transactions --db sqlite|postgres [--terminals 4000] [--batch 500] [--concurrency 16] [--seconds 20] [--warmup 5] [--events 200000]</c>:
+/// <c>transactions --db sqlite|postgres [--terminals 4000] [--batch 500] [--concurrency 32] [--seconds 20] [--warmup 5] [--events 200000]</c>:
 /// transaction events persisted and scored per second through <c>POST /api/v1/transactions</c> (each batch answered
 /// after its group commit), then the per-event rule evaluation time of the portal's <see cref="FraudEngine"/> in-process.
 /// </summary>
@@ -33,7 +33,11 @@ public static class TransactionBench
     {
         var terminalCount = options.Int("terminals", 4000);
         var batch = options.Int("batch", 500);
-        var concurrency = options.Int("concurrency", 16);
+        // Batches in flight, one per connection. A closed loop cannot pass connections / latency, and a batch waits for
+        // its group's commit: with 16, groups were often short of the ingest loop's 5,000 events, and 32 made 15–23 % more
+        // events/s on both databases (docs/BENCHMARKS.md, update 2026-12-02 04:15–04:30). 4,000 terminals sending at
+        // once would be far more.
+        var concurrency = options.Int("concurrency", 32);
         var seconds = options.Int("seconds", 20);
         // A longer warm-up lets tiered compilation finish first: on a loaded 2-core machine its background JIT was a
         // third of the portal's CPU in the measured phase after the default 5 s (perf, 2026-12-01), not the ingest path.
