@@ -38,7 +38,7 @@ public static class CheckInBench
         // connections capped the measure near 6,000/s with a core still idle (docs/BENCHMARKS.md, update
         // 2026-12-01 16:07–17:25). The fixed-rate phase shares the pool, and a request due while every connection is busy
         // waits for one: with 256, 5,000/s fills the pool as soon as a check-in takes 51 ms, and the phase then measured
-        // the client's queue (p50 280–570 ms while the portal answered its requests in 35 ms; update 2026-12-02 02:17).
+        // the client's queue (p50 281–598 ms while the portal's writer answered at p50 31–38 ms; update 2026-12-02 02:17–03:26).
         // A node serving millions of terminals holds thousands of connections, so 1,024 is still few.
         var concurrency = options.Int("concurrency", 1024);
         var seconds = options.Int("seconds", 20);
