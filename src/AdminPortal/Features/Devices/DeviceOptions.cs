@@ -35,6 +35,12 @@ public sealed class DeviceOptions
     public int CheckInBatchSize { get; set; } = 256;
 
     /// <summary>
+    /// Check-in writers on PostgreSQL, each with its own connection and share of the devices: one applies its batch while
+    /// another's commit waits for the WAL flush. SQLite always has one.
+    /// </summary>
+    public int CheckInWritersOnPostgres { get; set; } = 2;
+
+    /// <summary>
     /// How long a check-in's Idempotency-Key is remembered: a retry with the same key within this window is answered,
     /// not stored again. Longer than any terminal's retry horizon; afterwards the device may use the key again.
     /// </summary>

@@ -12,46 +12,56 @@ namespace AdminPortal.Features.Devices.CheckIns;
 /// Measured here: one transaction per request caps at ~2,000/s on PostgreSQL with fsync, batching reaches ~11,000/s.
 /// On SQLite the WAL's fsync and the checkpoints run beside the writer (<see cref="SqliteGroupCommit"/>), so the writer
 /// commits the next batch while the last one reaches the disk.
+/// PostgreSQL's commit waits for its WAL flush, and the writer sat idle meanwhile: there, several writers (lanes) each
+/// own a share of the devices, chosen by device id, so one lane applies its batch while another's commit is flushed. A
+/// device is always written by the same lane, in order, so no check-in reads a state older than its predecessor's and
+/// the lanes never wait for each other's row locks.
 /// If a batch fails, its check-ins are retried one by one so one bad row cannot fail its neighbours.
 /// </summary>
 public sealed class CheckInWriter(
     IDbConnectionFactory db, SqliteGroupCommit groupCommit, CheckInProcessor processor, ILiveUpdates live,
     IEnumerable<IDeviceCheckInObserver> observers, IOptions<DeviceOptions> options, ILogger<CheckInWriter> logger) : BackgroundService
 {
-    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(20_000)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
+    private const int QueueCapacity = 20_000;
 
     private readonly IDeviceCheckInObserver[] _observers = observers.ToArray();
 
-    // The writer's own connection, kept between batches: SQLite keeps its page cache valid while only this connection
-    // writes (a pooled connection found the cache stale after every other connection's write and read the pages again).
-    // Dropped after a failure, so a broken connection is replaced by the next batch.
-    private DbConnection? _connection;
+    // SQLite has one writer at a time whatever the connections, so it gets one lane.
+    private readonly Lane[] _lanes = CreateLanes(db.Dialect.IsPostgres ? Math.Max(1, options.Value.CheckInWritersOnPostgres) : 1);
 
     public async Task<CheckInOutcome> WriteAsync(CheckInWork work, CancellationToken ct)
     {
         var pending = new Pending(work, new TaskCompletionSource<CheckInOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, ct);
+        await LaneOf(work.Device.DeviceId).Queue.Writer.WriteAsync(pending, ct);
         return await pending.Completion.Task.WaitAsync(ct);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_lanes.Select(lane => Task.Run(() => RunLaneAsync(lane, stoppingToken), CancellationToken.None)));
+
+    private Lane LaneOf(Guid deviceId) => _lanes.Length == 1 ? _lanes[0] : _lanes[(uint)deviceId.GetHashCode() % (uint)_lanes.Length];
+
+    private static Lane[] CreateLanes(int count) =>
+        Enumerable.Range(0, count).Select(_ => new Lane(Channel.CreateBounded<Pending>(new BoundedChannelOptions(QueueCapacity / count)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        }))).ToArray();
+
+    private async Task RunLaneAsync(Lane lane, CancellationToken stoppingToken)
     {
         var batch = new List<Pending>(options.Value.CheckInBatchSize);
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            while (await lane.Queue.Reader.WaitToReadAsync(stoppingToken))
             {
                 batch.Clear();
-                while (batch.Count < options.Value.CheckInBatchSize && _queue.Reader.TryRead(out var pending))
+                while (batch.Count < options.Value.CheckInBatchSize && lane.Queue.Reader.TryRead(out var pending))
                 {
                     batch.Add(pending);
                 }
 
-                await WriteBatchAsync(batch, stoppingToken);
+                await WriteBatchAsync(lane, batch, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -60,19 +70,19 @@ public sealed class CheckInWriter(
         }
         finally
         {
-            _queue.Writer.TryComplete();
-            while (_queue.Reader.TryRead(out var pending))
+            lane.Queue.Writer.TryComplete();
+            while (lane.Queue.Reader.TryRead(out var pending))
             {
                 pending.Completion.TrySetException(new OperationCanceledException("The portal is shutting down."));
             }
         }
     }
 
-    private async Task WriteBatchAsync(List<Pending> batch, CancellationToken ct)
+    private async Task WriteBatchAsync(Lane lane, List<Pending> batch, CancellationToken ct)
     {
         try
         {
-            var outcomes = await CommitAsync(batch, ct);
+            var outcomes = await CommitAsync(lane, batch, ct);
             // Answered once the commit is on disk; meanwhile this loop writes the next batch (SQLite: the sync and the
             // checkpoints run on their own threads; PostgreSQL's commit already waited for its WAL flush).
             var committed = batch.ToArray();
@@ -104,14 +114,14 @@ public sealed class CheckInWriter(
             logger.LogWarning(ex, "A batch of {Count} check-ins failed; writing them one by one", batch.Count);
             foreach (var pending in batch)
             {
-                await WriteBatchAsync([pending], ct);
+                await WriteBatchAsync(lane, [pending], ct);
             }
         }
     }
 
-    private async Task<IReadOnlyList<CheckInOutcome>> CommitAsync(List<Pending> batch, CancellationToken ct)
+    private async Task<IReadOnlyList<CheckInOutcome>> CommitAsync(Lane lane, List<Pending> batch, CancellationToken ct)
     {
-        var connection = _connection ??= await OpenWriterConnectionAsync(ct);
+        var connection = lane.Connection ??= await OpenWriterConnectionAsync(ct);
         try
         {
             await groupCommit.BeforeTransactionAsync();
@@ -122,7 +132,7 @@ public sealed class CheckInWriter(
         }
         catch
         {
-            _connection = null;
+            lane.Connection = null;
             await connection.DisposeAsync();
             throw;
         }
@@ -151,10 +161,13 @@ public sealed class CheckInWriter(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_connection is { } connection)
+        foreach (var lane in _lanes)
         {
-            _connection = null;
-            await connection.DisposeAsync();
+            if (lane.Connection is { } connection)
+            {
+                lane.Connection = null;
+                await connection.DisposeAsync();
+            }
         }
     }
 
@@ -198,4 +211,16 @@ public sealed class CheckInWriter(
         work.Report.OsVersion, work.Report.FirmwareVersion, work.Report.AppVersion, work.Report.TamperState, work.Report.Rooted);
 
     private sealed record Pending(CheckInWork Work, TaskCompletionSource<CheckInOutcome> Completion);
+
+    /// <summary>
+    /// One writer: its queue and its own connection, kept between batches (SQLite keeps its page cache valid while only
+    /// this connection writes; a pooled connection found the cache stale after every other connection's write and read
+    /// the pages again). Dropped after a failure, so a broken connection is replaced by the next batch.
+    /// </summary>
+    private sealed class Lane(Channel<Pending> queue)
+    {
+        public Channel<Pending> Queue { get; } = queue;
+
+        public DbConnection? Connection { get; set; }
+    }
 }

@@ -1,0 +1,49 @@
+using AdminPortal.Features.Devices;
+using AdminPortal.Features.Devices.Api;
+using AdminPortal.Features.Devices.CheckIns;
+using AdminPortal.Infrastructure.Database;
+using AdminPortal.Testing;
+using Dapper;
+
+namespace AdminPortal.IntegrationTests.Devices;
+
+public sealed class CheckInWriterTests
+{
+    [Theory, BothDatabases]
+    public async Task Check_ins_queued_together_are_all_stored_and_each_device_is_judged_in_its_own_order(DatabaseProvider provider)
+    {
+        // On PostgreSQL the portal's writer has two lanes, each owning a share of the devices; on SQLite one. Five devices,
+        // an odd number, so a writer that dealt check-ins out in turn would split each device's over both lanes.
+        await using var harness = await DeviceApiHarness.StartAsync(provider);
+        var devices = new List<DeviceIdentity>();
+        for (var i = 0; i < 5; i++)
+        {
+            var terminal = await harness.EnrollAsync($"SN-{i:0000}");
+            devices.Add(new DeviceIdentity(harness.Merchant.Id, terminal.DeviceId, harness.Store.Id, $"SN-{i:0000}", DeviceStatus.Active, 60));
+        }
+
+        // Each device: fine, tampered, still tampered, fine again, tampered again: two tamper alerts if its check-ins
+        // are applied in the order they were queued, a different count if any lane reordered or raced them.
+        TamperState[] steps = [TamperState.Ok, TamperState.Tampered, TamperState.Tampered, TamperState.Ok, TamperState.Tampered];
+        var writer = harness.Portal.GetService<CheckInWriter>();
+        var start = DateTimeOffset.UtcNow;
+        var answers = new List<Task<CheckInOutcome>>();
+        for (var step = 0; step < steps.Length; step++)
+        {
+            foreach (var device in devices)
+            {
+                var report = new CheckInReport("A10", "F1", "3.4.0", 80, "wifi", true, null, null, null, steps[step], null, false, true);
+                answers.Add(writer.WriteAsync(new CheckInWork(device, report, start.AddMilliseconds(step), null, null), CancellationToken.None));
+            }
+        }
+
+        Assert.All(await Task.WhenAll(answers), outcome => Assert.True(outcome.Accepted));
+        await using var check = await harness.Portal.GetService<IDbConnectionFactory>().OpenAsync();
+        Assert.Equal(25L, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM device_check_ins"));
+        var alertsPerDevice = (await check.QueryAsync<(Guid DeviceId, long Alerts)>(
+            "SELECT device_id, count(*) FROM device_alerts WHERE kind = @kind GROUP BY device_id",
+            new { kind = (int)DeviceAlertKind.Tamper })).ToDictionary(r => r.DeviceId, r => r.Alerts);
+        Assert.All(devices, device => Assert.Equal(2L, alertsPerDevice.GetValueOrDefault(device.DeviceId)));
+        Assert.Equal(5L, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM devices WHERE tamper_state = 1"));
+    }
+}
