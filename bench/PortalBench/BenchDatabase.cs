@@ -86,6 +86,24 @@ public sealed class BenchDatabase : IDbConnectionFactory, IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Puts on disk what earlier phases left in memory: PostgreSQL's dirty buffers (CHECKPOINT) and the kernel's dirty pages
+    /// (sync). Otherwise the kernel writes them back 30 s after they were dirtied (vm.dirty_expire_centisecs), in the middle
+    /// of the next phase, and a commit's WAL flush waits behind them: with ~130 MB left by seeding and a maximum-rate phase,
+    /// PostgreSQL logged COMMITs of 60–1,400 ms (docs/BENCHMARKS.md, check-ins, 2026-12-02 05:33).
+    /// </summary>
+    public async Task SettleWritesAsync()
+    {
+        if (_dataSource is not null)
+        {
+            await using var checkpoint = _dataSource.CreateCommand("CHECKPOINT");
+            await checkpoint.ExecuteNonQueryAsync();
+        }
+
+        using var sync = System.Diagnostics.Process.Start("sync") ?? throw new InvalidOperationException("sync did not start.");
+        await sync.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_dataSource is not null)

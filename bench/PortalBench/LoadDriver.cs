@@ -12,6 +12,29 @@ public sealed record LoadResult(long Succeeded, long Failed, IReadOnlyDictionary
     /// <summary>Set when a fixed-rate phase stopped early: the portal fell more than two seconds of requests behind.</summary>
     public bool Overloaded { get; init; }
 
+    /// <summary>Fixed-rate phases: each request's latency in ticks by the order it was due (0: never sent).</summary>
+    public long[]? LatencyByDue { get; init; }
+
+    /// <summary>When the phase began (UTC), to match a bad second with the portal's and the database's logs.</summary>
+    public DateTime StartedAt { get; init; }
+
+    /// <summary>p50, p99 and max of each second of a fixed-rate phase: a stall shows as one bad second, a slow server as many.</summary>
+    public void PrintTimeline(double perSecond)
+    {
+        if (LatencyByDue is not { } byDue)
+        {
+            return;
+        }
+
+        for (var second = 0; second * perSecond < byDue.Length; second++)
+        {
+            var slice = new Latencies();
+            var (from, to) = ((int)(second * perSecond), (int)Math.Min(byDue.Length, (second + 1) * perSecond));
+            slice.AddRange(byDue[from..to].Where(t => t > 0).ToList());
+            Console.WriteLine($"  second {second,2} ({StartedAt.AddSeconds(second):HH:mm:ss}): p50 {Report.Ms(slice.Percentile(50))}, p99 {Report.Ms(slice.Percentile(99))}, max {Report.Ms(slice.Percentile(100))}");
+        }
+    }
+
     public double PerSecond => Succeeded / Elapsed.TotalSeconds;
 
     public string FailureSummary => Failures.Count == 0 ? "none" : string.Join(", ", Failures.Select(f => $"{f.Key}: {f.Value}"));
@@ -82,6 +105,8 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         var interval = Stopwatch.Frequency / perSecond;
         var start = Stopwatch.GetTimestamp();
         var inFlight = new List<Task>((int)Math.Min(total, 1_000_000));
+        var byDue = new long[total];
+        var startedAt = DateTime.UtcNow;
         long outstanding = 0;
         var overloaded = false;
         for (long i = 0; i < total; i++)
@@ -101,15 +126,15 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
             }
 
             Interlocked.Increment(ref outstanding);
-            inFlight.Add(Send(due));
+            inFlight.Add(Send(i, due));
         }
 
         await Task.WhenAll(inFlight);
         var elapsed = Stopwatch.GetElapsedTime(start);
         return new LoadResult(tally.Ok, tally.Failed, tally.Failures, latencies, elapsed, portal.CpuTime - serverBefore, ClientCpu() - clientBefore,
-            loadBefore, Report.LoadAverage()) { Overloaded = overloaded };
+            loadBefore, Report.LoadAverage()) { Overloaded = overloaded, LatencyByDue = byDue, StartedAt = startedAt };
 
-        async Task Send(long due)
+        async Task Send(long index, long due)
         {
             using var done = new Decrement(() => Interlocked.Decrement(ref outstanding));
             // Waiting for a free connection is part of the latency: a terminal's request is late however it is held up.
@@ -124,7 +149,9 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
                 _client.Return(connection);
             }
 
-            latencies.Add(Stopwatch.GetTimestamp() - due);
+            var latency = Stopwatch.GetTimestamp() - due;
+            byDue[index] = latency;
+            latencies.Add(latency);
             tally.Add(outcome);
         }
     }
