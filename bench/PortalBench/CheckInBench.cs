@@ -100,7 +100,9 @@ public static class CheckInBench
             foreach (var (phase, result) in new[]
                      {
                          ($"max rate, {concurrency} connections, {terminals.Count:N0} terminals", max),
-                         (paced.Overloaded ? $"fixed {rate:N0}/s, {concurrency} connections: not sustained (stopped when 2 s behind)" : $"fixed {rate:N0}/s, {concurrency} connections", paced),
+                         (paced.Overloaded
+                             ? $"fixed {rate:N0}/s, {concurrency} connections: not sustained (stopped when 2 s behind)"
+                             : $"fixed {rate:N0}/s for {fixedSeconds} s, {concurrency} connections", paced),
                      })
             {
                 Report.Append(Heading, Introduction, Columns,
