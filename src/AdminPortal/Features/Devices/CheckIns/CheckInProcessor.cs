@@ -73,6 +73,16 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         "idempotency_key",
     ];
 
+    // PostgreSQL: the batch's rows as one array per column, so the statement has 18 parameters whatever the batch size
+    // and the same text every time. A multi-row VALUES list had 18 named parameters per row (4,608 for a batch of 256)
+    // for Npgsql to rewrite and the server to parse and plan at every batch. ON CONFLICT DO NOTHING without a target:
+    // the Idempotency-Key's unique index decides, also between two rows of the same batch.
+    private static readonly string InsertHistoryPostgresSql =
+        $"INSERT INTO device_check_ins ({string.Join(", ", CheckInColumns)}) " +
+        "SELECT * FROM unnest(@merchantId, @id, @deviceId, @receivedAt, @os, @firmware, @app, @battery, @network, @encrypted, @lat, @lon, " +
+        "@accuracy, @tamper, @tamperDetail, @rooted, @p2pe, @idempotencyKey) " +
+        "ON CONFLICT DO NOTHING RETURNING id";
+
     private static readonly string InsertHistorySqliteSql =
         $"INSERT INTO device_check_ins ({string.Join(", ", CheckInColumns)}) " +
         $"VALUES ({string.Join(", ", CheckInColumns.Select((_, i) => "?" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)))}) " +
@@ -141,12 +151,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         // The history's key is (merchant, device, received at, id) on both databases (migration 0081): a row goes to the
         // end of its device's history, whatever its id, so the id is simply a new random Guid.
         var stored = dialect.IsPostgres
-            ? await MultiRowInsert.InsertIgnoringConflictsAsync(connection, transaction, dialect, "device_check_ins", CheckInColumns, active, w => [
-                w.Device.MerchantId, Guid.NewGuid(), w.Device.DeviceId, w.ReceivedAt, w.Report.OsVersion, w.Report.FirmwareVersion,
-                w.Report.AppVersion, w.Report.BatteryPercent, w.Report.NetworkType, w.Report.NetworkEncrypted, w.Report.Latitude,
-                w.Report.Longitude, w.Report.AccuracyMeters, (int)w.Report.TamperState, w.Report.TamperDetail, w.Report.Rooted,
-                w.Report.P2peKeysLoaded, w.IdempotencyKey,
-            ], ["merchant_id", "id"], ct, anyUniqueIndex: true)
+            ? await InsertHistoryPostgresAsync(connection, transaction, active, ct)
             : InsertHistorySqlite(connection, active);
         var repeated = active.Where((_, i) => !stored.Contains(i)).ToHashSet(ReferenceEqualityComparer.Instance);
 
@@ -340,6 +345,68 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
             update.Bind(18, work.Device.DeviceId);
             update.Execute();
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL: the batch's history rows in one statement (<see cref="InsertHistoryPostgresSql"/>); returns the positions
+    /// of the rows stored, found by the new ids the statement returns.
+    /// </summary>
+    private static async Task<HashSet<int>> InsertHistoryPostgresAsync(DbConnection connection, DbTransaction transaction,
+        IReadOnlyList<CheckInWork> rows, CancellationToken ct)
+    {
+        var stored = new HashSet<int>();
+        if (rows.Count == 0)
+        {
+            return stored;
+        }
+
+        var ids = new Guid[rows.Count];
+        var positionOf = new Dictionary<Guid, int>(rows.Count);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = Guid.NewGuid();
+            positionOf[ids[i]] = i;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = InsertHistoryPostgresSql;
+        void Add<T>(string name, Func<CheckInWork, T> value)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = rows.Select(value).ToArray();
+            command.Parameters.Add(parameter);
+        }
+
+        Add("merchantId", w => w.Device.MerchantId);
+        var idParameter = command.CreateParameter();
+        idParameter.ParameterName = "id";
+        idParameter.Value = ids;
+        command.Parameters.Add(idParameter);
+        Add("deviceId", w => w.Device.DeviceId);
+        Add("receivedAt", w => w.ReceivedAt.ToUniversalTime());
+        Add("os", w => w.Report.OsVersion);
+        Add("firmware", w => w.Report.FirmwareVersion);
+        Add("app", w => w.Report.AppVersion);
+        Add("battery", w => w.Report.BatteryPercent);
+        Add("network", w => w.Report.NetworkType);
+        Add("encrypted", w => w.Report.NetworkEncrypted);
+        Add("lat", w => w.Report.Latitude);
+        Add("lon", w => w.Report.Longitude);
+        Add("accuracy", w => w.Report.AccuracyMeters);
+        Add("tamper", w => (int)w.Report.TamperState);
+        Add("tamperDetail", w => w.Report.TamperDetail);
+        Add("rooted", w => w.Report.Rooted);
+        Add("p2pe", w => w.Report.P2peKeysLoaded);
+        Add("idempotencyKey", w => w.IdempotencyKey);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            stored.Add(positionOf[reader.GetGuid(0)]);
+        }
+
+        return stored;
     }
 
     /// <summary>
