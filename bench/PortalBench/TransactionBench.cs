@@ -7,7 +7,7 @@ using Dapper;
 namespace PortalBench;
 
 /// <summary>
-/// <c>transactions --db sqlite|postgres [--terminals 4000] [--batch 500] [--concurrency 32] [--seconds 20] [--warmup 5] [--events 200000]</c>:
+/// <c>transactions --db sqlite|postgres [--terminals 4000] [--batch 500] [--concurrency 32] [--seconds 20] [--warmup 20] [--events 200000]</c>:
 /// transaction events persisted and scored per second through <c>POST /api/v1/transactions</c> (each batch answered
 /// after its group commit), then the per-event rule evaluation time of the portal's <see cref="FraudEngine"/> in-process.
 /// </summary>
@@ -40,8 +40,8 @@ public static class TransactionBench
         var concurrency = options.Int("concurrency", 32);
         var seconds = options.Int("seconds", 20);
         // A longer warm-up lets tiered compilation finish first: on a loaded 2-core machine its background JIT was a
-        // third of the portal's CPU in the measured phase after the default 5 s (perf, 2026-12-01), not the ingest path.
-        var warmUpSeconds = options.Int("warmup", 5);
+        // third of the portal's CPU in the measured phase after 5 s (perf, 2026-12-01), not the ingest path; hence 20 s.
+        var warmUpSeconds = options.Int("warmup", 20);
         var scoredEvents = options.Int("events", 200_000);
         var port = options.Int("port", 5184);
 
