@@ -285,13 +285,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
             // The last check-in of a device in the batch is its current state (an UPDATE … FROM applies one row per device).
             var rows = written.GroupBy(w => w.Work.Device.DeviceId).Select(g => g.Last()).ToList();
             command.CommandText = UpdateDevicesPostgres;
-            void Add<T>(string name, Func<WrittenCheckIn, T> value)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = rows.Select(value).ToArray();
-                command.Parameters.Add(parameter);
-            }
+            void Add<T>(string name, Func<WrittenCheckIn, T> value) => AddParameter(command, name, rows.Select(value).ToArray());
 
             Add("merchantId", w => w.Work.Device.MerchantId);
             Add("deviceId", w => w.Work.Device.DeviceId);
@@ -371,19 +365,10 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = InsertHistoryPostgresSql;
-        void Add<T>(string name, Func<CheckInWork, T> value)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = rows.Select(value).ToArray();
-            command.Parameters.Add(parameter);
-        }
+        void Add<T>(string name, Func<CheckInWork, T> value) => AddParameter(command, name, rows.Select(value).ToArray());
 
         Add("merchantId", w => w.Device.MerchantId);
-        var idParameter = command.CreateParameter();
-        idParameter.ParameterName = "id";
-        idParameter.Value = ids;
-        command.Parameters.Add(idParameter);
+        AddParameter(command, "id", ids);
         Add("deviceId", w => w.Device.DeviceId);
         Add("receivedAt", w => w.ReceivedAt.ToUniversalTime());
         Add("os", w => w.Report.OsVersion);
@@ -446,6 +431,15 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         }
 
         return stored;
+    }
+
+    /// <summary>PostgreSQL: a column of a group's rows as one array parameter, for the statements over <c>unnest</c>.</summary>
+    private static void AddParameter(DbCommand command, string name, Array values)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = values;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>Alerts are raised when a problem starts, not at every check-in that still reports it.</summary>
