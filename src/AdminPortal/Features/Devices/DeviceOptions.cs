@@ -36,7 +36,7 @@ public sealed class DeviceOptions
 
     /// <summary>
     /// Check-in writers on PostgreSQL, each with its own connection and share of the devices: one applies its batch while
-    /// another's commit waits for the WAL flush. SQLite always has one.
+    /// another's commit waits for the WAL flush (1–16). SQLite always has one.
     /// </summary>
     public int CheckInWritersOnPostgres { get; set; } = 2;
 

@@ -26,8 +26,9 @@ public sealed class CheckInWriter(
 
     private readonly IDeviceCheckInObserver[] _observers = observers.ToArray();
 
-    // SQLite has one writer at a time whatever the connections, so it gets one lane.
-    private readonly Lane[] _lanes = CreateLanes(db.Dialect.IsPostgres ? Math.Max(1, options.Value.CheckInWritersOnPostgres) : 1);
+    // SQLite has one writer at a time whatever the connections, so it gets one lane. A mistyped setting cannot open more
+    // lanes than make sense (each holds a connection and a share of the queue).
+    private readonly Lane[] _lanes = CreateLanes(db.Dialect.IsPostgres ? Math.Clamp(options.Value.CheckInWritersOnPostgres, 1, 16) : 1);
 
     public async Task<CheckInOutcome> WriteAsync(CheckInWork work, CancellationToken ct)
     {
