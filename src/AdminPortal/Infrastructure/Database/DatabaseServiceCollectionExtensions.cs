@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace AdminPortal.Infrastructure.Database;
 
@@ -14,10 +13,8 @@ public static class DatabaseServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             return options.Provider switch
             {
-                DatabaseProvider.Postgres => new PostgresConnectionFactory(
-                    new NpgsqlDataSourceBuilder(options.ConnectionString
-                        ?? throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres."))
-                        .Build()),
+                DatabaseProvider.Postgres => new PostgresConnectionFactory(options.ConnectionString
+                    ?? throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres.")),
                 _ => new SqliteConnectionFactory(options.ConnectionString ?? DatabaseOptions.DefaultSqliteConnectionString),
             };
         });

@@ -141,7 +141,7 @@ public sealed class CheckInWriter(
 
     private async Task<DbConnection> OpenWriterConnectionAsync(CancellationToken ct)
     {
-        var connection = await db.OpenAsync(ct);
+        var connection = await db.OpenForRepeatedWritesAsync(ct);
         await groupCommit.PrepareWriterAsync(connection, ct);
         if (!db.Dialect.IsPostgres)
         {
