@@ -145,7 +145,9 @@ internal sealed class TransactionIngestor : BackgroundService
     {
         var isSqlite = !_db.Dialect.IsPostgres;
         await _groupCommit.BeforeTransactionAsync();
-        var connection = isSqlite ? _sqliteConnection ??= await OpenSqliteWriterAsync() : await _db.OpenAsync(CancellationToken.None);
+        // PostgreSQL: a connection of the writers' pool, on which the group's statements (hits, alerts, savepoints) are
+        // prepared after their first runs instead of planned at every group.
+        var connection = isSqlite ? _sqliteConnection ??= await OpenSqliteWriterAsync() : await _db.OpenForRepeatedWritesAsync(CancellationToken.None);
         try
         {
             var (accepted, notices) = await StoreAndScoreAsync(connection, group);
