@@ -87,6 +87,56 @@ public sealed class BenchDatabase : IDbConnectionFactory, IAsyncDisposable
     }
 
     /// <summary>
+    /// CPU time used so far by each PostgreSQL backend of this database, autovacuum workers included (empty on SQLite, which
+    /// runs inside the portal). Take one before a phase and one after; <see cref="ServerCpuBetween"/> is what the phase used.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, long>> ServerCpuTicksAsync()
+    {
+        var ticks = new Dictionary<int, long>();
+        if (!IsPostgres)
+        {
+            return ticks;
+        }
+
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()";
+        var pids = new List<int>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                pids.Add(reader.GetInt32(0));
+            }
+        }
+
+        foreach (var pid in pids)
+        {
+            try
+            {
+                // Fields after the command name: state is the 1st, utime the 12th, stime the 13th.
+                var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks[pid] = long.Parse(fields[11], Report.Invariant) + long.Parse(fields[12], Report.Invariant);
+            }
+            catch (IOException)
+            {
+                // The backend ended meanwhile.
+            }
+        }
+
+        return ticks;
+    }
+
+    /// <summary>The CPU the backends used between two <see cref="ServerCpuTicksAsync"/> snapshots.</summary>
+    public static TimeSpan ServerCpuBetween(IReadOnlyDictionary<int, long> before, IReadOnlyDictionary<int, long> after)
+    {
+        const double TicksPerSecond = 100; // USER_HZ on Linux
+        var ticks = after.Sum(p => p.Value - before.GetValueOrDefault(p.Key));
+        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
+    /// <summary>
     /// Puts on disk what earlier phases left in memory: PostgreSQL's dirty buffers (CHECKPOINT) and the kernel's dirty pages
     /// (sync). Otherwise the kernel writes them back 30 s after they were dirtied (vm.dirty_expire_centisecs), in the middle
     /// of the next phase, and a commit's WAL flush waits behind them: with ~130 MB left by seeding and a maximum-rate phase,

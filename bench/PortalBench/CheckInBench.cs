@@ -72,15 +72,19 @@ public static class CheckInBench
         var warmUp = await driver.ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(warmUpSeconds));
         warmUp.Print("warm-up");
         var before = await CountCheckInsAsync(database);
+        var serverCpu = await database.ServerCpuTicksAsync();
         var max = await driver.ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(seconds));
         max.Print("max rate");
+        serverCpu = await PrintServerCpuAsync(database, serverCpu, max);
         // The fixed-rate phase measures its own writes, not the maximum-rate phase's: those are put on disk first. It runs
         // long enough for the kernel to write back its own first pages (30 s after they were dirtied) while it is measured.
         await database.SettleWritesAsync();
         // A token refill pause so the fixed-rate phase starts with every terminal inside its rate limit again.
         await Task.Delay(TimeSpan.FromSeconds(3));
+        serverCpu = await database.ServerCpuTicksAsync();
         var paced = await driver.OpenLoopAsync(rate, TimeSpan.FromSeconds(fixedSeconds));
         paced.Print($"fixed {rate:N0}/s");
+        await PrintServerCpuAsync(database, serverCpu, paced);
         if (options.Flag("timeline"))
         {
             paced.PrintTimeline(rate);
@@ -132,6 +136,25 @@ public static class CheckInBench
         tamper = new { state = "ok" },
         security = new { rooted = false, p2peKeysLoaded = true },
     }));
+
+    /// <summary>
+    /// PostgreSQL: what the bench database's backends used in the phase, beside the portal's own CPU (the server shares the
+    /// two cores). Returns a new snapshot for the next phase.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<int, long>> PrintServerCpuAsync(BenchDatabase database, IReadOnlyDictionary<int, long> before,
+        LoadResult phase)
+    {
+        var after = await database.ServerCpuTicksAsync();
+        if (database.IsPostgres)
+        {
+            var used = BenchDatabase.ServerCpuBetween(before, after);
+            Console.WriteLine($"  PostgreSQL backends of the bench database: {used.TotalSeconds:0.0} s CPU " +
+                              $"({used.TotalSeconds / phase.Elapsed.TotalSeconds:P0} of a core), " +
+                              $"{used.TotalMilliseconds * 1000 / Math.Max(1, phase.Succeeded):0} us per check-in.");
+        }
+
+        return after;
+    }
 
     private static async Task<long> CountCheckInsAsync(BenchDatabase database)
     {

@@ -65,7 +65,7 @@ public static class TransactionBench
             }, status => status == HttpStatusCode.Accepted);
 
             (await driver.ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(warmUpSeconds))).Print("warm-up (batches)");
-            var databaseCpuBefore = await DatabaseServerCpuAsync(database);
+            var databaseCpuBefore = await database.ServerCpuTicksAsync();
             var writtenBefore = portal.BytesWritten;
             using var sampling = new CancellationTokenSource();
             var jitSampler = SampleTieredCompilationAsync(portal, sampling.Token);
@@ -79,7 +79,7 @@ public static class TransactionBench
                               $"{(portal.BytesWritten - writtenBefore) / (double)measuredEvents:0} bytes written per event.");
             if (database.IsPostgres)
             {
-                var used = DatabaseServerCpu(await DatabaseServerCpuAsync(database), databaseCpuBefore);
+                var used = BenchDatabase.ServerCpuBetween(databaseCpuBefore, await database.ServerCpuTicksAsync());
                 Console.WriteLine($"PostgreSQL backends of the bench database: {used.TotalSeconds:0.0} s CPU, " +
                                   $"{used.TotalMilliseconds * 1000 / Math.Max(1, result.Succeeded * batch):0.0} us per acknowledged event.");
             }
@@ -228,40 +228,6 @@ public static class TransactionBench
     /// machine), so the server's share of an event can be told from the portal's. Background processes (WAL writer,
     /// checkpointer) serve every database and are not counted.
     /// </summary>
-    private static async Task<Dictionary<int, long>> DatabaseServerCpuAsync(BenchDatabase database)
-    {
-        var ticks = new Dictionary<int, long>();
-        if (!database.IsPostgres)
-        {
-            return ticks;
-        }
-
-        await using var connection = await database.OpenAsync();
-        foreach (var pid in await connection.QueryAsync<int>("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))
-        {
-            try
-            {
-                // Fields after the command name: state is the 1st, utime the 12th, stime the 13th.
-                var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks[pid] = long.Parse(fields[11], Report.Invariant) + long.Parse(fields[12], Report.Invariant);
-            }
-            catch (IOException)
-            {
-                // The backend ended meanwhile.
-            }
-        }
-
-        return ticks;
-    }
-
-    private static TimeSpan DatabaseServerCpu(Dictionary<int, long> after, Dictionary<int, long> before)
-    {
-        const double TicksPerSecond = 100; // USER_HZ on Linux
-        var ticks = after.Sum(p => p.Value - before.GetValueOrDefault(p.Key));
-        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
-    }
-
     private static Task<long> CountEventsAsync(BenchDatabase database) => CountAsync(database, "SELECT count(*) FROM fraud_events");
 
     private static async Task<long> CountAsync(BenchDatabase database, string sql)
