@@ -87,8 +87,10 @@ public sealed class BenchDatabase : IDbConnectionFactory, IAsyncDisposable
     }
 
     /// <summary>
-    /// CPU time used so far by each PostgreSQL backend of this database, autovacuum workers included (empty on SQLite, which
-    /// runs inside the portal). Take one before a phase and one after; <see cref="ServerCpuBetween"/> is what the phase used.
+    /// CPU time used so far by each PostgreSQL backend of this database, autovacuum workers included (from /proc: the server
+    /// runs on this machine), so the server's share of the work can be told from the portal's. Background processes (WAL
+    /// writer, checkpointer) serve every database and are not counted. Empty on SQLite, which runs inside the portal.
+    /// Take one before a phase and one after; <see cref="ServerCpuBetween"/> is what the phase used.
     /// </summary>
     public async Task<IReadOnlyDictionary<int, long>> ServerCpuTicksAsync()
     {

@@ -223,11 +223,6 @@ public static class TransactionBench
         public double? Longitude { get; init; }
     }
 
-    /// <summary>
-    /// CPU ticks so far of each PostgreSQL backend serving the bench database (from /proc: the server runs on this
-    /// machine), so the server's share of an event can be told from the portal's. Background processes (WAL writer,
-    /// checkpointer) serve every database and are not counted.
-    /// </summary>
     private static Task<long> CountEventsAsync(BenchDatabase database) => CountAsync(database, "SELECT count(*) FROM fraud_events");
 
     private static async Task<long> CountAsync(BenchDatabase database, string sql)

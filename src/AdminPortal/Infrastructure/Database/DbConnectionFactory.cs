@@ -74,11 +74,11 @@ internal sealed class SqliteConnectionFactory : IDbConnectionFactory
 /// <summary>
 /// PostgreSQL through two pools of the same server. The writers' pool prepares a statement once it has run twice on a
 /// connection, so the server stops parsing and planning it at every batch: the check-in writer's statements at 5,000
-/// check-ins/s took 76 % of a core in PostgreSQL unprepared and 56 % prepared (docs/BENCHMARKS.md, check-ins,
-/// 2026-12-02 07:55). The main pool does not: the best plan of a page's query depends on its values (a merchant with a
+/// check-ins/s took 77 % of a core in PostgreSQL unprepared and 57 % prepared (docs/BENCHMARKS.md, update
+/// 2026-12-02 07:43–09:00). The main pool does not: the best plan of a page's query depends on its values (a merchant with a
 /// million terminals or with ten), and after five runs PostgreSQL may settle a prepared statement on one plan for all.
 /// </summary>
-internal sealed class PostgresConnectionFactory : IDbConnectionFactory, IAsyncDisposable
+internal sealed class PostgresConnectionFactory : IDbConnectionFactory, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _repeatedWrites;
@@ -106,5 +106,11 @@ internal sealed class PostgresConnectionFactory : IDbConnectionFactory, IAsyncDi
     {
         await _repeatedWrites.DisposeAsync();
         await _dataSource.DisposeAsync();
+    }
+
+    public void Dispose()
+    {
+        _repeatedWrites.Dispose();
+        _dataSource.Dispose();
     }
 }
