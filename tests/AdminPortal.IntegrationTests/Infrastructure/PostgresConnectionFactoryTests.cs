@@ -5,22 +5,23 @@ using Dapper;
 namespace AdminPortal.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A writer's connection on PostgreSQL prepares the statements it repeats, so the server stops planning them at every batch;
-/// the portal's other connections do not, so their queries are planned with their values each time.
+/// A connection for repeated statements (the device API's writers and lookups) prepares what it repeats on PostgreSQL, so
+/// the server stops planning it at every batch; the portal's other connections do not, so their queries are planned with
+/// their values each time.
 /// </summary>
 public sealed class PostgresConnectionFactoryTests
 {
     private const string Repeated = "SELECT count(*) FROM devices WHERE merchant_id = @merchantId /* repeated-write probe */";
 
     [Fact]
-    public async Task A_writers_connection_prepares_what_it_repeats_and_an_ordinary_connection_does_not()
+    public async Task A_connection_for_repeated_statements_prepares_them_and_an_ordinary_connection_does_not()
     {
         var (database, connections) = await TestDatabase.CreateMigratedAsync(DatabaseProvider.Postgres);
         await using var _ = database;
 
-        await using (var writer = await connections.OpenForRepeatedWritesAsync())
+        await using (var repeated = await connections.OpenForRepeatedStatementsAsync())
         {
-            Assert.Equal(1L, await RunThreeTimesThenCountPreparedAsync(writer));
+            Assert.Equal(1L, await RunThreeTimesThenCountPreparedAsync(repeated));
         }
 
         await using (var ordinary = await connections.OpenAsync())

@@ -175,7 +175,8 @@ public sealed class DeviceCredentials
         var generation = Interlocked.Read(ref _generation);
         var secretHashes = group.Select(p => p.SecretHash).Distinct(StringComparer.Ordinal).ToArray();
         Dictionary<string, IdentityRow> rows;
-        await using (var connection = await _db.OpenAsync(CancellationToken.None))
+        // The lookup runs for every terminal not cached, so on PostgreSQL its statement is prepared, not planned each time.
+        await using (var connection = await _db.OpenForRepeatedStatementsAsync(CancellationToken.None))
         {
             // Not cancelled by any one request: the query answers the others too (each waits with its own token).
             rows = (await connection.QueryAsync<IdentityRow>(new CommandDefinition(_findBySecretHashes, new { secretHashes })))

@@ -12,10 +12,11 @@ public interface IDbConnectionFactory
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// A connection for a writer that keeps it and runs the same few statements on it many times a second. On PostgreSQL
-    /// those statements are prepared on it (see <see cref="PostgresConnectionFactory"/>); elsewhere it is any connection.
+    /// A connection for code that runs the same few statements many times a second: the device API's writers and identity
+    /// lookup, the transaction ingestor. On PostgreSQL those statements are prepared on its connections (see
+    /// <see cref="PostgresConnectionFactory"/>); elsewhere it is any connection.
     /// </summary>
-    Task<DbConnection> OpenForRepeatedWritesAsync(CancellationToken cancellationToken = default) => OpenAsync(cancellationToken);
+    Task<DbConnection> OpenForRepeatedStatementsAsync(CancellationToken cancellationToken = default) => OpenAsync(cancellationToken);
 }
 
 internal sealed class SqliteConnectionFactory : IDbConnectionFactory
@@ -72,8 +73,8 @@ internal sealed class SqliteConnectionFactory : IDbConnectionFactory
 }
 
 /// <summary>
-/// PostgreSQL through two pools of the same server. The writers' pool prepares a statement once it has run twice on a
-/// connection, so the server stops parsing and planning it at every batch: the check-in writer's statements at 5,000
+/// PostgreSQL through two pools of the same server. The repeated-statements pool prepares a statement once it has run
+/// twice on a connection, so the server stops parsing and planning it at every batch: the check-in writer's statements at 5,000
 /// check-ins/s took 77 % of a core in PostgreSQL unprepared and 57 % prepared (docs/BENCHMARKS.md, update
 /// 2026-12-02 07:43–09:00). The main pool does not: the best plan of a page's query depends on its values (a merchant with a
 /// million terminals or with ten), and after five runs PostgreSQL may settle a prepared statement on one plan for all.
@@ -99,7 +100,7 @@ internal sealed class PostgresConnectionFactory : IDbConnectionFactory, IAsyncDi
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    public async Task<DbConnection> OpenForRepeatedWritesAsync(CancellationToken cancellationToken = default) =>
+    public async Task<DbConnection> OpenForRepeatedStatementsAsync(CancellationToken cancellationToken = default) =>
         await _repeatedWrites.OpenConnectionAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()

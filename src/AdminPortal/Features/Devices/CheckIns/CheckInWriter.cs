@@ -141,7 +141,7 @@ public sealed class CheckInWriter(
 
     private async Task<DbConnection> OpenWriterConnectionAsync(CancellationToken ct)
     {
-        var connection = await db.OpenForRepeatedWritesAsync(ct);
+        var connection = await db.OpenForRepeatedStatementsAsync(ct);
         await groupCommit.PrepareWriterAsync(connection, ct);
         if (!db.Dialect.IsPostgres)
         {

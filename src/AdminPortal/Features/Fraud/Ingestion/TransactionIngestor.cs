@@ -145,9 +145,9 @@ internal sealed class TransactionIngestor : BackgroundService
     {
         var isSqlite = !_db.Dialect.IsPostgres;
         await _groupCommit.BeforeTransactionAsync();
-        // PostgreSQL: a connection of the writers' pool, on which the group's statements (hits, alerts, savepoints) are
+        // PostgreSQL: a connection of the repeated-statements pool, on which the group's statements (hits, alerts, savepoints) are
         // prepared after their first runs instead of planned at every group.
-        var connection = isSqlite ? _sqliteConnection ??= await OpenSqliteWriterAsync() : await _db.OpenForRepeatedWritesAsync(CancellationToken.None);
+        var connection = isSqlite ? _sqliteConnection ??= await OpenSqliteWriterAsync() : await _db.OpenForRepeatedStatementsAsync(CancellationToken.None);
         try
         {
             var (accepted, notices) = await StoreAndScoreAsync(connection, group);
