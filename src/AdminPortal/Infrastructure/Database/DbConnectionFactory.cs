@@ -74,23 +74,23 @@ internal sealed class SqliteConnectionFactory : IDbConnectionFactory
 
 /// <summary>
 /// PostgreSQL through two pools of the same server. The repeated-statements pool prepares a statement once it has run
-/// twice on a connection, so the server stops parsing and planning it at every batch: the check-in writer's statements at 5,000
-/// check-ins/s took 77 % of a core in PostgreSQL unprepared and 57 % prepared (docs/BENCHMARKS.md, update
-/// 2026-12-02 07:43–09:00). The main pool does not: the best plan of a page's query depends on its values (a merchant with a
-/// million terminals or with ten), and after five runs PostgreSQL may settle a prepared statement on one plan for all.
+/// twice on a connection, so the server stops parsing and planning it at every batch: the check-in writer's statements
+/// at 5,000 check-ins/s took 77 % of a core in PostgreSQL unprepared and 57 % prepared (docs/BENCHMARKS.md, update
+/// 2026-12-02 07:43–09:00). The main pool does not: the best plan of a page's query depends on its values (a merchant
+/// with a million terminals or with ten), and after five runs PostgreSQL may settle a prepared statement on one plan.
 /// </summary>
 internal sealed class PostgresConnectionFactory : IDbConnectionFactory, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly NpgsqlDataSource _repeatedWrites;
+    private readonly NpgsqlDataSource _repeatedStatements;
 
     public PostgresConnectionFactory(string connectionString)
     {
         _dataSource = NpgsqlDataSource.Create(connectionString);
-        var writers = new NpgsqlDataSourceBuilder(connectionString);
-        writers.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(writers.ConnectionStringBuilder.MaxAutoPrepare, 32);
-        writers.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
-        _repeatedWrites = writers.Build();
+        var repeated = new NpgsqlDataSourceBuilder(connectionString);
+        repeated.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(repeated.ConnectionStringBuilder.MaxAutoPrepare, 32);
+        repeated.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        _repeatedStatements = repeated.Build();
     }
 
     public SqlDialect Dialect => SqlDialect.Postgres;
@@ -101,17 +101,17 @@ internal sealed class PostgresConnectionFactory : IDbConnectionFactory, IAsyncDi
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
     public async Task<DbConnection> OpenForRepeatedStatementsAsync(CancellationToken cancellationToken = default) =>
-        await _repeatedWrites.OpenConnectionAsync(cancellationToken);
+        await _repeatedStatements.OpenConnectionAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        await _repeatedWrites.DisposeAsync();
+        await _repeatedStatements.DisposeAsync();
         await _dataSource.DisposeAsync();
     }
 
     public void Dispose()
     {
-        _repeatedWrites.Dispose();
+        _repeatedStatements.Dispose();
         _dataSource.Dispose();
     }
 }
