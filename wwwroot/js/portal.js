@@ -13,21 +13,19 @@ if (window.Blazor && window.portal.applyTheme) window.Blazor.addEventListener("e
 window.portal.isNarrow = () => window.matchMedia("(max-width: 959.98px)").matches;
 // The merchant chosen in the app bar's switcher (a merchant id; absent means "All merchants"). Kept in a cookie so the
 // server already narrows the first (prerendered) response of the next page load; the server checks it against the
-// person's scope, so it can only narrow. Browsers that remembered it in localStorage before are read from there once.
+// person's scope, so it can only narrow.
 window.portal.merchant = {
     cookie: "portal-merchant",
     get: () => {
         const name = window.portal.merchant.cookie + "=";
         const found = document.cookie.split("; ").find((c) => c.startsWith(name));
-        if (found) return decodeURIComponent(found.substring(name.length));
-        try { return localStorage.getItem("portal-merchant"); } catch { return null; }
+        return found ? decodeURIComponent(found.substring(name.length)) : null;
     },
     set: (value) => {
         const secure = location.protocol === "https:" ? "; Secure" : "";
         document.cookie = value
             ? `${window.portal.merchant.cookie}=${encodeURIComponent(value)}; Path=/; Max-Age=31536000; SameSite=Strict${secure}`
             : `${window.portal.merchant.cookie}=; Path=/; Max-Age=0; SameSite=Strict${secure}`;
-        try { localStorage.removeItem("portal-merchant"); } catch { /* storage disabled */ }
     },
 };
 // Set once the page's circuit is live, so people (and browser tests) know clicks are handled.
@@ -100,22 +98,12 @@ document.addEventListener("click", (e) => {
             t.title = dark ? "Switch to light theme" : "Switch to dark theme";
         });
     };
-    // What the interactive shell does once its circuit runs: the drawer starts closed on a narrow screen, the theme
-    // toggle's hint follows the remembered theme, and a merchant choice older browsers kept in localStorage moves into
-    // the cookie (the page is loaded again, so the server renders it for that merchant).
+    // What the static shell does once its page has loaded: the drawer starts closed on a narrow screen, and the theme
+    // toggle's hint follows the remembered theme.
     const start = () => {
         if (!shell()) return;
         if (window.portal.isNarrow()) setDrawer(false);
         showTheme();
-        const switcher = document.querySelector("select[data-static-switcher]");
-        if (switcher && !document.cookie.split("; ").some((c) => c.startsWith(window.portal.merchant.cookie + "="))) {
-            let stored = null;
-            try { stored = localStorage.getItem("portal-merchant"); } catch { /* storage disabled */ }
-            if (stored && [...switcher.options].some((o) => o.value === stored)) {
-                window.portal.merchant.set(stored);
-                location.reload();
-            }
-        }
     };
     document.addEventListener("click", (e) => {
         const drawerToggle = e.target.closest("[data-static-shell] [data-drawer-toggle]");
