@@ -14,10 +14,10 @@ namespace AdminPortal.BrowserTests.Compliance;
 [Collection(BrowserCollection.Name)]
 public sealed class SaqPdfBrowserTests(BrowserFixture browser)
 {
-    [Fact]
-    public async Task A_compliance_officer_downloads_the_SAQ_as_a_PDF_from_the_assessment_page()
+    [Theory, BothDatabases]
+    public async Task A_compliance_officer_downloads_the_SAQ_as_a_PDF_from_the_assessment_page(DatabaseProvider provider)
     {
-        await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
+        await using var portal = await PortalHost.StartAsync(provider);
         var merchant = await portal.GetService<MerchantDirectory>().EnsureMerchantAsync("T-PDF-1", "Harbour Fish Bar", "GB", 4, "P2PE");
         var officer = await portal.CreatePersonAsync("clara@fishbar.example", displayName: "Clara Compliance");
         await portal.GrantRoleAsync(merchant.Id, officer.Id, MerchantRole.ComplianceOfficer);

@@ -12,10 +12,10 @@ namespace AdminPortal.BrowserTests.Devices;
 [Collection(BrowserCollection.Name)]
 public sealed class DeviceTagsBrowserTests(BrowserFixture browser)
 {
-    [Fact]
-    public async Task An_owner_tags_a_terminal_from_the_keyboard_sees_a_bad_tag_refused_and_removes_the_tag()
+    [Theory, BothDatabases]
+    public async Task An_owner_tags_a_terminal_from_the_keyboard_sees_a_bad_tag_refused_and_removes_the_tag(DatabaseProvider provider)
     {
-        await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
+        await using var portal = await PortalHost.StartAsync(provider);
         var (merchant, storeId) = await portal.CreateMerchantAsync("Corner Bakery", "MB-TAGS-1");
         await using var session = await browser.NewSessionAsync(portal.BaseAddress);
         var owner = await session.EnrollThroughLinkAsync(portal, "owner@tags.example");

@@ -63,10 +63,10 @@ public sealed class FraudQueueBrowserTests(BrowserFixture browser)
         await Expect(page.GetByText("Lock queued: the terminal locks at its next check-in.")).ToBeVisibleAsync();
     }
 
-    [Fact]
-    public async Task The_queue_filters_found_by_their_labels_narrow_it_and_its_pager_moves_through_it_from_the_keyboard()
+    [Theory, BothDatabases]
+    public async Task The_queue_filters_found_by_their_labels_narrow_it_and_its_pager_moves_through_it_from_the_keyboard(DatabaseProvider provider)
     {
-        await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
+        await using var portal = await PortalHost.StartAsync(provider);
         var (merchant, storeId) = await portal.CreateMerchantAsync("Corner Deli", "MB-FRAUD-2");
         using var terminal = await EnrollTerminalAsync(portal, merchant.Id, storeId);
         // Twelve bursts, two hours apart (further apart than the alert join window): each a card used six times in six
@@ -132,10 +132,10 @@ public sealed class FraudQueueBrowserTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = reference })).ToBeVisibleAsync();
     }
 
-    [Fact]
-    public async Task The_queue_page_is_static_around_its_live_island_and_its_shell_and_the_pages_around_it_still_work()
+    [Theory, BothDatabases]
+    public async Task The_queue_page_is_static_around_its_live_island_and_its_shell_and_the_pages_around_it_still_work(DatabaseProvider provider)
     {
-        await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
+        await using var portal = await PortalHost.StartAsync(provider);
         var (bakery, bakeryStore) = await portal.CreateMerchantAsync("Corner Bakery", "MB-FRAUD-3");
         var (books, booksStore) = await portal.CreateMerchantAsync("River Books", "MB-FRAUD-4");
         using var bakeryTerminal = await EnrollTerminalAsync(portal, bakery.Id, bakeryStore);

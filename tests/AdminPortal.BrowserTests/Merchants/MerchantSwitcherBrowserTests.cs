@@ -10,10 +10,10 @@ namespace AdminPortal.BrowserTests.Merchants;
 [Collection(BrowserCollection.Name)]
 public sealed class MerchantSwitcherBrowserTests(BrowserFixture browser)
 {
-    [Fact]
-    public async Task A_person_with_two_merchants_switches_in_the_app_bar_and_the_browser_remembers_the_choice()
+    [Theory, BothDatabases]
+    public async Task A_person_with_two_merchants_switches_in_the_app_bar_and_the_browser_remembers_the_choice(DatabaseProvider provider)
     {
-        await using var portal = await PortalHost.StartAsync(DatabaseProvider.Sqlite);
+        await using var portal = await PortalHost.StartAsync(provider);
         var (bakery, _) = await portal.CreateMerchantAsync("Corner Bakery", "MB-SWITCH-1");
         var (books, _) = await portal.CreateMerchantAsync("River Books", "MB-SWITCH-2");
         await portal.CreateMerchantAsync("Foreign Shop", "MB-SWITCH-3");
