@@ -1,7 +1,9 @@
 using AdminPortal.Infrastructure.Database;
+using AdminPortal.IntegrationTests.Fraud;
 using AdminPortal.Testing;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AdminPortal.IntegrationTests.Infrastructure;
@@ -54,6 +56,43 @@ public sealed class SqliteGroupCommitTests
         {
             await groupCommit.StopAsync(CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task A_slow_wal_sync_is_reported_as_a_warning_and_the_next_ones_wait_for_the_report_interval()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var connections = database.CreateConnectionFactory();
+        var logs = new CapturedLogs();
+        using var loggers = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        // Every sync counts as slow here; the second comes within the report interval, so it is kept for the next warning.
+        var groupCommit = new SqliteGroupCommit(connections, loggers.CreateLogger<SqliteGroupCommit>())
+        {
+            SlowSyncThreshold = TimeSpan.Zero,
+            SlowSyncReportInterval = TimeSpan.FromHours(1),
+        };
+        await groupCommit.StartAsync(CancellationToken.None);
+        try
+        {
+            await using var writer = await connections.OpenAsync();
+            await groupCommit.PrepareWriterAsync(writer, CancellationToken.None);
+            await writer.ExecuteAsync("CREATE TABLE probe (id INTEGER NOT NULL)");
+            for (var i = 0; i < 2; i++)
+            {
+                await writer.ExecuteAsync("INSERT INTO probe (id) VALUES (@i)", new { i });
+                var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                groupCommit.WhenDurable(acknowledged.SetResult, acknowledged.SetException);
+                await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        finally
+        {
+            await groupCommit.StopAsync(CancellationToken.None);
+        }
+
+        var warning = Assert.Single(logs.Lines, line => line.Contains("write-ahead log's syncs", StringComparison.Ordinal));
+        Assert.StartsWith("Warning", warning, StringComparison.Ordinal);
+        Assert.Contains("since the last report, 1 took 0 ms or more", warning, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,6 +45,24 @@ public sealed class SqliteGroupCommit(IDbConnectionFactory db, ILogger<SqliteGro
     /// <summary>How long a restart may keep the writers waiting for transactions and readers to finish.</summary>
     internal TimeSpan RestartPatience { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// A WAL sync at least this slow is reported: every commit of the moment is acknowledged only after it, so a slow
+    /// answer of the device or transactions API whose cause is the disk shows up here. On the benchmark machine such syncs
+    /// slept up to 558 ms waiting for the disk (docs/BENCHMARKS.md, update 2026-12-02 10:21–11:10).
+    /// </summary>
+    internal TimeSpan SlowSyncThreshold { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Least time between two slow-sync warnings; the slow syncs in between are counted into the next one.</summary>
+    internal TimeSpan SlowSyncReportInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The slow-sync warning's event id, which the check-in benchmark counts in the portal's log.</summary>
+    public static readonly EventId SlowWalSync = new(7301, nameof(SlowWalSync));
+
+    // Only the sync thread touches these.
+    private int _slowSyncs;
+    private TimeSpan _slowestSync;
+    private long _lastSlowSyncReport;
+
     private readonly BlockingCollection<PendingAcknowledgement> _pending = new();
     private volatile TaskCompletionSource? _restarting;
     private readonly SemaphoreSlim _commits = new(0);
@@ -157,7 +175,9 @@ public sealed class SqliteGroupCommit(IDbConnectionFactory db, ILogger<SqliteGro
                 batch.Add(next);
             }
 
+            var started = Stopwatch.GetTimestamp();
             var failure = SyncWal();
+            NoteSyncTime(Stopwatch.GetElapsedTime(started));
             // The acknowledgements run on the thread pool, so this thread is back at the disk at once.
             var synced = batch.ToArray();
             ThreadPool.UnsafeQueueUserWorkItem(_ =>
@@ -190,6 +210,30 @@ public sealed class SqliteGroupCommit(IDbConnectionFactory db, ILogger<SqliteGro
             logger.LogCritical(ex, "Syncing the SQLite write-ahead log failed; commits since the last sync are not acknowledged");
             return ex;
         }
+    }
+
+    private void NoteSyncTime(TimeSpan took)
+    {
+        if (took < SlowSyncThreshold)
+        {
+            return;
+        }
+
+        _slowSyncs++;
+        _slowestSync = took > _slowestSync ? took : _slowestSync;
+        var now = Stopwatch.GetTimestamp();
+        if (_lastSlowSyncReport != 0 && Stopwatch.GetElapsedTime(_lastSlowSyncReport, now) < SlowSyncReportInterval)
+        {
+            return;
+        }
+
+        logger.LogWarning(SlowWalSync,
+            "Slow disk: of the SQLite write-ahead log's syncs since the last report, {SlowSyncs} took {ThresholdMs} ms or more, the slowest {SlowestMs} ms. " +
+            "Check-ins and transaction events are answered only once their commit is synced, so those answers waited as long",
+            _slowSyncs, (int)SlowSyncThreshold.TotalMilliseconds, (int)_slowestSync.TotalMilliseconds);
+        _lastSlowSyncReport = now;
+        _slowSyncs = 0;
+        _slowestSync = TimeSpan.Zero;
     }
 
     private void Run(PendingAcknowledgement pending, Exception? failure)
