@@ -38,7 +38,8 @@ public sealed class SqliteGroupCommit(IDbConnectionFactory db, ILogger<SqliteGro
     /// <summary>
     /// WAL frames past which the checkpointer makes the WAL start over instead of growing: 256 MB of 4 KB pages, about
     /// two and a half seconds of check-ins at 6,000/s, so the writers wait at the restart gate every few seconds rather
-    /// than every second (each wait is 40–120 ms).
+    /// than every second (each wait was 40–120 ms then; 5–14 ms every 4–5 s at 5,000/s since the database file is
+    /// flushed before the gate, docs/BENCHMARKS.md, update 2026-12-02 07:43–09:00).
     /// </summary>
     internal int RestartAfterFrames { get; init; } = 65_536;
 
