@@ -49,7 +49,7 @@ public sealed class SqliteGroupCommit(IDbConnectionFactory db, ILogger<SqliteGro
     /// <summary>
     /// A WAL sync at least this slow is reported: every commit of the moment is acknowledged only after it, so a slow
     /// answer of the device or transactions API whose cause is the disk shows up here. On the benchmark machine such syncs
-    /// slept up to 558 ms waiting for the disk (docs/BENCHMARKS.md, update 2026-12-02 10:21–11:26).
+    /// slept up to 558 ms waiting for the disk (docs/BENCHMARKS.md, update 2026-12-02 10:21–11:42).
     /// </summary>
     internal TimeSpan SlowSyncThreshold { get; init; } = TimeSpan.FromMilliseconds(100);
 
