@@ -98,8 +98,8 @@ document.addEventListener("click", (e) => {
             t.title = dark ? "Switch to light theme" : "Switch to dark theme";
         });
     };
-    // What the static shell does once its page has loaded: the drawer starts closed on a narrow screen, and the theme
-    // toggle's hint follows the remembered theme.
+    // What the static shell does when this script loads and after each enhanced navigation: the drawer starts closed on
+    // a narrow screen, and the theme toggle's hint follows the remembered theme.
     const start = () => {
         if (!shell()) return;
         if (window.portal.isNarrow()) setDrawer(false);
