@@ -14,6 +14,7 @@ public static class BenchCommands
             ["transactions"] = ("transaction events persisted and scored per second; per-event rule evaluation p50/p99", TransactionBench.RunAsync),
             ["device-list"] = ("device list filter + page (rows and pager count) over --devices (1,000,000), p50/p95", DeviceListBench.RunAsync),
             ["ingest-to-screen"] = ("time from a batch's 202 to its alert on an open fraud queue page (Chromium), p50/p95", IngestToScreenBench.RunAsync),
+            ["disk"] = ("the disk alone under the portal's write pattern at 5,000 check-ins/s: WAL sync latency and the check-in latency it allows", DiskBench.RunAsync),
             ["circuits"] = ("server memory per live circuit: --pages (200) --first (50) signed-in portal pages (--portal-path, default fraud; --no-demo-data) vs a stock counter page", CircuitMemoryBench.RunAsync),
         };
 
