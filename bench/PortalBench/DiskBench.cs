@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace PortalBench;
 
 /// <summary>
-/// <c>disk [--wal-mbps 67] [--db-mbps 35] [--seconds 60] [--rate 5000] [--dir /tmp]</c>: the disk alone, under the write
+/// <c>disk [--wal-mbps 67] [--db-mbps 35] [--db-sequential] [--seconds 60] [--rate 5000] [--dir /tmp]</c>: the disk alone, under the write
 /// pattern SQLite's group commit gives it at 5,000 check-ins/s, with no portal and no database. It tells whether a
 /// check-in p99 under 50 ms is within the disk's reach before the portal is blamed or credited for it.
 /// </summary>
@@ -16,6 +16,8 @@ namespace PortalBench;
 /// (docs/BENCHMARKS.md, update 2026-12-02 10:21–11:42). A check-in is acknowledged when the first WAL sync that began
 /// after its commit ends, so the syncs' timeline gives the least latency the disk allows a steady <c>--rate</c> of
 /// commits: the figure printed as "disk-only check-in latency". The portal's own work only adds to it.
+/// <c>--db-sequential</c> writes the checkpoint's pages side by side from a random start instead (a diagnosis: as many
+/// bytes, far fewer separate writes).
 /// </remarks>
 public static class DiskBench
 {
@@ -33,7 +35,7 @@ public static class DiskBench
 
     private static readonly string[] Columns =
         ["date (UTC)", "WAL MB/s", "database MB/s", "seconds", "syncs", "sync p50", "sync p99", "sync max", "syncs ≥ 100 ms",
-         "disk-only check-in latency at --rate: p50", "p99", "load avg before → after", "machine", "command"];
+         "disk-only check-in p50 at --rate", "disk-only check-in p99", "load avg before → after", "machine", "command"];
 
     private const int PageSize = 4096;
     private const long FileSize = 256L << 20;
@@ -43,6 +45,7 @@ public static class DiskBench
     {
         var walBytesPerSecond = options.Double("wal-mbps", 67) * 1e6;
         var databaseBytesPerSecond = options.Double("db-mbps", 35) * 1e6;
+        var databaseSequential = options.Flag("db-sequential");
         var seconds = options.Int("seconds", 60);
         var rate = options.Double("rate", 5000);
         var directory = options.Get("dir", Path.GetTempPath());
@@ -57,8 +60,9 @@ public static class DiskBench
             FillAndSync(database);
 
             var loadBefore = Report.LoadAverage();
-            Console.WriteLine($"Measuring for {seconds} s: WAL {walBytesPerSecond / 1e6:0} MB/s, database {databaseBytesPerSecond / 1e6:0} MB/s once a second…");
-            var run = new DiskRun(wal, database, walBytesPerSecond, databaseBytesPerSecond);
+            Console.WriteLine($"Measuring for {seconds} s: WAL {walBytesPerSecond / 1e6:0} MB/s, database {databaseBytesPerSecond / 1e6:0} MB/s " +
+                              $"{(databaseSequential ? "side by side" : "scattered")} once a second…");
+            var run = new DiskRun(wal, database, walBytesPerSecond, databaseBytesPerSecond, databaseSequential);
             var syncs = run.Measure(TimeSpan.FromSeconds(seconds));
 
             var durations = new Latencies();
@@ -78,7 +82,7 @@ public static class DiskBench
             {
                 Report.Append(Heading, Introduction, Columns,
                 [
-                    Report.Now(), $"{walBytesPerSecond / 1e6:0}", $"{databaseBytesPerSecond / 1e6:0}", $"{seconds}", Report.Count(syncs.Count),
+                    Report.Now(), $"{walBytesPerSecond / 1e6:0}", $"{databaseBytesPerSecond / 1e6:0}{(databaseSequential ? " side by side" : "")}", $"{seconds}", Report.Count(syncs.Count),
                     Report.Ms(durations.Percentile(50)), Report.Ms(durations.Percentile(99)), Report.Ms(durations.Percentile(100)), $"{slow}",
                     Report.Ms(acknowledgements.Percentile(50)), Report.Ms(acknowledgements.Percentile(99)),
                     $"{loadBefore:0.0} → {Report.LoadAverage():0.0}", Report.Machine(), $"`{Report.Command(args)}`",
@@ -137,7 +141,7 @@ public static class DiskBench
     }
 
     /// <summary>The writer, the WAL's syncer and the checkpoint, as threads of their own for one measure.</summary>
-    private sealed class DiskRun(SafeFileHandle wal, SafeFileHandle database, double walBytesPerSecond, double databaseBytesPerSecond)
+    private sealed class DiskRun(SafeFileHandle wal, SafeFileHandle database, double walBytesPerSecond, double databaseBytesPerSecond, bool databaseSequential)
     {
         private readonly SemaphoreSlim _appended = new(0);
         private readonly List<(long Start, long End)> _syncs = new(1 << 16);
@@ -224,12 +228,15 @@ public static class DiskBench
             var page = new byte[PageSize];
             Random.Shared.NextBytes(page);
             var pagesPerSecond = (int)(databaseBytesPerSecond / PageSize);
+            var pagesInFile = FileSize / PageSize;
             while (!_stopping)
             {
                 var started = Stopwatch.GetTimestamp();
+                var first = Random.Shared.NextInt64(pagesInFile - pagesPerSecond);
                 for (var i = 0; i < pagesPerSecond && !_stopping; i++)
                 {
-                    RandomAccess.Write(database, page, Random.Shared.NextInt64(FileSize / PageSize) * PageSize);
+                    var pageNumber = databaseSequential ? first + i : Random.Shared.NextInt64(pagesInFile);
+                    RandomAccess.Write(database, page, pageNumber * PageSize);
                 }
 
                 RandomAccess.FlushToDisk(database);
