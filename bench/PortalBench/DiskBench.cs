@@ -49,6 +49,12 @@ public static class DiskBench
         var seconds = options.Int("seconds", 60);
         var rate = options.Double("rate", 5000);
         var directory = options.Get("dir", Path.GetTempPath());
+        if (walBytesPerSecond <= 0 || databaseBytesPerSecond < 0 || seconds <= 0 || rate <= 0)
+        {
+            Console.Error.WriteLine("--wal-mbps, --seconds and --rate must be above 0, --db-mbps at least 0.");
+            return Task.FromResult(2);
+        }
+
         var walPath = Path.Combine(directory, $"portal-bench-disk-{Environment.ProcessId}.wal");
         var databasePath = Path.Combine(directory, $"portal-bench-disk-{Environment.ProcessId}.db");
         try
@@ -113,7 +119,7 @@ public static class DiskBench
 
         var ticksBetweenCommits = Stopwatch.Frequency / rate;
         var next = 1;
-        var batch = new List<long>();
+        var waits = new List<long>();
         for (var commit = (double)syncs[0].Start; commit < syncs[^1].Start; commit += ticksBetweenCommits)
         {
             while (syncs[next].Start < commit)
@@ -121,10 +127,10 @@ public static class DiskBench
                 next++;
             }
 
-            batch.Add(syncs[next].End - (long)commit);
+            waits.Add(syncs[next].End - (long)commit);
         }
 
-        latencies.AddRange(batch);
+        latencies.AddRange(waits);
         return latencies;
     }
 
