@@ -18,6 +18,12 @@ public sealed record LoadResult(long Succeeded, long Failed, IReadOnlyDictionary
     /// <summary>When the phase began (UTC), to match a bad second with the portal's and the database's logs.</summary>
     public DateTime StartedAt { get; init; }
 
+    /// <summary>
+    /// How long the load generator's own garbage collections stopped it in the phase: requests due meanwhile leave late and
+    /// count the delay as latency, so a client pause would look like the portal's.
+    /// </summary>
+    public TimeSpan ClientGcPause { get; init; }
+
     /// <summary>p50, p99 and max of each second of a fixed-rate phase: a stall shows as one bad second, a slow server as many.</summary>
     public void PrintTimeline(double perSecond)
     {
@@ -43,7 +49,7 @@ public sealed record LoadResult(long Succeeded, long Failed, IReadOnlyDictionary
     {
         Console.WriteLine($"{name}: {(Overloaded ? "OVERLOADED (stopped when 2 s behind), " : "")}{Report.Count(PerSecond)}/s over {Elapsed.TotalSeconds:0.0} s ({Succeeded:N0} ok, {Failed:N0} failed: {FailureSummary}); " +
                           $"p50 {Report.Ms(Latencies.Percentile(50))}, p99 {Report.Ms(Latencies.Percentile(99))}, max {Report.Ms(Latencies.Percentile(100))}; " +
-                          $"server CPU {ServerCpu.TotalSeconds:0.0} s, client CPU {ClientCpu.TotalSeconds:0.0} s; load {LoadBefore:0.0} → {LoadAfter:0.0}");
+                          $"server CPU {ServerCpu.TotalSeconds:0.0} s, client CPU {ClientCpu.TotalSeconds:0.0} s (GC pauses {ClientGcPause.TotalMilliseconds:0} ms); load {LoadBefore:0.0} → {LoadAfter:0.0}");
     }
 }
 
@@ -66,7 +72,7 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         ArgumentOutOfRangeException.ThrowIfGreaterThan(concurrency, _client.Connections);
         var tally = new Tally();
         var latencies = new Latencies();
-        var (serverBefore, clientBefore, loadBefore) = (portal.CpuTime, ClientCpu(), Report.LoadAverage());
+        var (serverBefore, clientBefore, loadBefore, pausedBefore) = (portal.CpuTime, ClientCpu(), Report.LoadAverage(), GC.GetTotalPauseDuration());
         var clock = Stopwatch.StartNew();
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -93,14 +99,14 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         await Task.WhenAll(workers);
         clock.Stop();
         return new LoadResult(tally.Ok, tally.Failed, tally.Failures, latencies, clock.Elapsed, portal.CpuTime - serverBefore, ClientCpu() - clientBefore,
-            loadBefore, Report.LoadAverage());
+            loadBefore, Report.LoadAverage()) { ClientGcPause = GC.GetTotalPauseDuration() - pausedBefore };
     }
 
     public async Task<LoadResult> OpenLoopAsync(double perSecond, TimeSpan duration)
     {
         var tally = new Tally();
         var latencies = new Latencies();
-        var (serverBefore, clientBefore, loadBefore) = (portal.CpuTime, ClientCpu(), Report.LoadAverage());
+        var (serverBefore, clientBefore, loadBefore, pausedBefore) = (portal.CpuTime, ClientCpu(), Report.LoadAverage(), GC.GetTotalPauseDuration());
         var total = (long)(perSecond * duration.TotalSeconds);
         var interval = Stopwatch.Frequency / perSecond;
         var start = Stopwatch.GetTimestamp();
@@ -132,7 +138,7 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         await Task.WhenAll(inFlight);
         var elapsed = Stopwatch.GetElapsedTime(start);
         return new LoadResult(tally.Ok, tally.Failed, tally.Failures, latencies, elapsed, portal.CpuTime - serverBefore, ClientCpu() - clientBefore,
-            loadBefore, Report.LoadAverage()) { Overloaded = overloaded, LatencyByDue = byDue, StartedAt = startedAt };
+            loadBefore, Report.LoadAverage()) { Overloaded = overloaded, LatencyByDue = byDue, StartedAt = startedAt, ClientGcPause = GC.GetTotalPauseDuration() - pausedBefore };
 
         async Task Send(long index, long due)
         {

@@ -100,6 +100,36 @@ public sealed class CheckInBatchTests
         }
     }
 
+    [Fact]
+    public async Task A_key_another_transaction_stores_while_a_postgres_batch_runs_fails_that_batch_whole_and_its_retry_answers_it_as_repeated()
+    {
+        // The batch reads the keys its devices used, then writes every row with its COMMIT in one round trip; a portal
+        // instance that stores the same check-in in between makes the insert fail, and the writer retries one by one.
+        await using var bed = await Bed.StartAsync(DatabaseProvider.Postgres);
+        var now = bed.Clock.GetUtcNow();
+        var report = new CheckInReport("A10", "F1", "1.0", 90, "wifi", true, null, null, null, TamperState.Ok, null, null, null);
+        CheckInWork[] batch = [new(bed.First, report, now, null, null, "resent-1"), new(bed.Second, report, now, null, null)];
+
+        await using var other = await bed.Connections.OpenAsync();
+        await using var otherTransaction = await other.BeginTransactionAsync();
+        await bed.Processor.ApplyBatchAsync(other, otherTransaction, [batch[0]], CancellationToken.None);
+
+        await using var writer = await bed.Connections.OpenAsync();
+        var racing = bed.Processor.ApplyBatchInOwnTransactionAsync(writer, batch, CancellationToken.None);
+        await Task.Delay(300); // the insert waits on the other transaction's uncommitted key
+        await otherTransaction.CommitAsync();
+        var failure = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => racing);
+        Assert.Equal(Npgsql.PostgresErrorCodes.UniqueViolation, failure.SqlState);
+
+        // Rolled back whole, and the connection is ready for the retry.
+        Assert.Equal(0L, await writer.ExecuteScalarAsync<long>("SELECT count(*) FROM device_check_ins WHERE device_id = @id", new { id = bed.Second.DeviceId }));
+        var retried = await bed.Processor.ApplyBatchInOwnTransactionAsync(writer, batch, CancellationToken.None);
+        Assert.True(retried[0].Accepted && retried[0].Repeated);
+        Assert.True(retried[1].Accepted && !retried[1].Repeated);
+        Assert.Equal(1L, await writer.ExecuteScalarAsync<long>("SELECT count(*) FROM device_check_ins WHERE device_id = @id", new { id = bed.First.DeviceId }));
+        Assert.Equal(1L, await writer.ExecuteScalarAsync<long>("SELECT count(*) FROM device_check_ins WHERE device_id = @id", new { id = bed.Second.DeviceId }));
+    }
+
     /// <summary>A migrated database with one merchant and two enrolled terminals (SN-1, SN-2, on app version 1.0), and the processor.</summary>
     internal sealed class Bed(TestDatabase database, IDbConnectionFactory connections, TestClock clock, CheckInProcessor processor,
         DeviceIdentity first, DeviceIdentity second) : IAsyncDisposable

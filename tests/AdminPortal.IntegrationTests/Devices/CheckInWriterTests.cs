@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using AdminPortal.Features.Devices;
 using AdminPortal.Features.Devices.Api;
 using AdminPortal.Features.Devices.CheckIns;
@@ -45,5 +46,45 @@ public sealed class CheckInWriterTests
             new { kind = (int)DeviceAlertKind.Tamper })).ToDictionary(r => r.DeviceId, r => r.Alerts);
         Assert.All(devices, device => Assert.Equal(2L, alertsPerDevice.GetValueOrDefault(device.DeviceId)));
         Assert.Equal(5L, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM devices WHERE tamper_state = 1"));
+    }
+
+    [Theory, BothDatabases]
+    public async Task The_writer_reports_each_check_ins_queue_wait_and_each_batchs_size_and_commit_time(DatabaseProvider provider)
+    {
+        await using var harness = await DeviceApiHarness.StartAsync(provider);
+        var devices = new List<DeviceIdentity>();
+        for (var i = 0; i < 3; i++)
+        {
+            var terminal = await harness.EnrollAsync($"SN-M{i}");
+            devices.Add(new DeviceIdentity(harness.Merchant.Id, terminal.DeviceId, harness.Store.Id, $"SN-M{i}", DeviceStatus.Active, 60));
+        }
+
+        // The meter factory hands out one meter per name and host: this portal's, not another test's running beside it.
+        var meter = harness.Portal.GetService<IMeterFactory>().Create(CheckInMetrics.MeterName);
+        var measured = new List<(string Instrument, double Value)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => { lock (measured) { measured.Add((instrument.Name, value)); } });
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => { lock (measured) { measured.Add((instrument.Name, value)); } });
+        listener.Start();
+
+        var writer = harness.Portal.GetService<CheckInWriter>();
+        var report = new CheckInReport("A10", "F1", "3.4.0", 80, "wifi", true, null, null, null, TamperState.Ok, null, false, true);
+        await Task.WhenAll(devices.Select(d => writer.WriteAsync(new CheckInWork(d, report, DateTimeOffset.UtcNow, null, null), CancellationToken.None)));
+
+        List<(string Instrument, double Value)> Of(string name) { lock (measured) { return measured.Where(m => m.Instrument == name).ToList(); } }
+        Assert.Equal(3, Of("adminportal.checkin.queued.duration").Count);
+        Assert.All(Of("adminportal.checkin.queued.duration"), m => Assert.InRange(m.Value, 0, 60));
+        var batches = Of("adminportal.checkin.batch.size");
+        Assert.Equal(3, batches.Sum(b => b.Value));
+        var commits = Of("adminportal.checkin.commit.duration");
+        Assert.Equal(batches.Count, commits.Count);
+        Assert.All(commits, m => Assert.InRange(m.Value, double.Epsilon, 60));
     }
 }

@@ -61,7 +61,7 @@ public sealed class CompliancePageAccessTests : PortalComponentTest
     private sealed class NoAudit : IAuditLog
     {
         public Task RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task RecordAsync(AuditEvent auditEvent, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task RecordAsync(AuditEvent auditEvent, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<AuditPage> SearchAsync(AuditQuery query, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }

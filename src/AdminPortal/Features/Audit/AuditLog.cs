@@ -8,8 +8,11 @@ public interface IAuditLog
 {
     Task RecordAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default);
 
-    /// <summary>Records inside the caller's transaction, so the action and its audit row commit or fail together.</summary>
-    Task RecordAsync(AuditEvent auditEvent, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Records inside the caller's transaction, so the action and its audit row commit or fail together (null: one the caller
+    /// began in SQL on this connection).
+    /// </summary>
+    Task RecordAsync(AuditEvent auditEvent, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken = default);
 
     Task<AuditPage> SearchAsync(AuditQuery query, CancellationToken cancellationToken = default);
 
@@ -40,7 +43,7 @@ internal sealed class AuditLog(IDbConnectionFactory db, TimeProvider clock, Audi
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task RecordAsync(AuditEvent auditEvent, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken = default)
+    public async Task RecordAsync(AuditEvent auditEvent, DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken = default)
     {
         if (db.Dialect.IsPostgres)
         {

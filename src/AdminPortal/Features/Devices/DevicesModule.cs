@@ -29,6 +29,7 @@ public static class DevicesModule
         services.AddSingleton<Tags.DeviceTagService>();
         services.AddSingleton<Bulk.ExpectedDevices>();
         services.AddSingleton<CheckInProcessor>();
+        services.AddSingleton<CheckInMetrics>();
         services.AddSingleton<CheckInWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<CheckInWriter>());
         services.AddSingletonWork<DeviceHealthMonitor>();

@@ -6,6 +6,7 @@ using AdminPortal.Infrastructure.Database;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace AdminPortal.Features.Devices.CheckIns;
 
@@ -53,7 +54,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         """;
 
     // PostgreSQL: one statement for the whole batch (a round trip per device was the cost), one row per device.
-    private const string UpdateDevicesPostgres =
+    private const string UpdateDevicesPostgresSql =
         """
         UPDATE devices AS d SET os_version = v.os, firmware_version = v.firmware, app_version = v.app, battery_percent = v.battery,
                network_type = v.network, network_encrypted = v.encrypted, latitude = v.lat, longitude = v.lon, location_accuracy_m = v.accuracy,
@@ -75,13 +76,21 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
 
     // PostgreSQL: the batch's rows as one array per column, so the statement has 18 parameters whatever the batch size
     // and the same text every time. A multi-row VALUES list had 18 named parameters per row (4,608 for a batch of 256)
-    // for Npgsql to rewrite and the server to parse and plan at every batch. ON CONFLICT DO NOTHING without a target:
-    // the Idempotency-Key's unique index decides, also between two rows of the same batch.
+    // for Npgsql to rewrite and the server to parse and plan at every batch. No ON CONFLICT: the keys already used were
+    // read with the devices' states (<see cref="UsedKeysSql"/>), so a conflict here means another portal instance stored
+    // the same check-in meanwhile; the batch then fails and the writer retries its check-ins one by one, which find it.
     private static readonly string InsertHistoryPostgresSql =
         $"INSERT INTO device_check_ins ({string.Join(", ", CheckInColumns)}) " +
         "SELECT * FROM unnest(@merchantId, @id, @deviceId, @receivedAt, @os, @firmware, @app, @battery, @network, @encrypted, @lat, @lon, " +
-        "@accuracy, @tamper, @tamperDetail, @rooted, @p2pe, @idempotencyKey) " +
-        "ON CONFLICT DO NOTHING RETURNING id";
+        "@accuracy, @tamper, @tamperDetail, @rooted, @p2pe, @idempotencyKey)";
+
+    // PostgreSQL: which of the batch's Idempotency-Keys its devices already used (the unique index answers; the arrays
+    // cross, so the pairs are matched in code).
+    private const string UsedKeysSql =
+        """
+        SELECT device_id AS DeviceId, idempotency_key AS IdempotencyKey FROM device_check_ins
+        WHERE merchant_id = ANY(@merchantIds) AND device_id = ANY(@deviceIds) AND idempotency_key = ANY(@keys)
+        """;
 
     private static readonly string InsertHistorySqliteSql =
         $"INSERT INTO device_check_ins ({string.Join(", ", CheckInColumns)}) " +
@@ -120,28 +129,76 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
     /// else, no device state, no alert, no observer, and is answered with the device's current open commands.
     /// Alerts and offline resolutions, which are rare, are written one by one as before.
     /// </summary>
-    public async Task<IReadOnlyList<CheckInOutcome>> ApplyBatchAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<CheckInWork> batch,
+    public Task<IReadOnlyList<CheckInOutcome>> ApplyBatchAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<CheckInWork> batch,
+        CancellationToken ct) => ApplyBatchAsync(connection, transaction, batch, ownTransaction: false, ct);
+
+    /// <summary>
+    /// PostgreSQL: the batch in a transaction of its own, in two round trips. BEGIN travels with the first statements (the
+    /// reads) and COMMIT with the last (the writes), where a transaction object costs a round trip for each of them: at
+    /// 5,000 check-ins/s a batch held ~15 check-ins, and every round trip of the batch waits for a core that the portal,
+    /// the database and the terminals share (update 2026-12-02 15:04 in docs/BENCHMARKS.md). On failure the transaction
+    /// is rolled back and the exception thrown.
+    /// </summary>
+    public async Task<IReadOnlyList<CheckInOutcome>> ApplyBatchInOwnTransactionAsync(DbConnection connection, IReadOnlyList<CheckInWork> batch,
         CancellationToken ct)
+    {
+        if (!db.Dialect.IsPostgres)
+        {
+            throw new InvalidOperationException("Only PostgreSQL batches begin and commit their own transaction.");
+        }
+
+        try
+        {
+            return await ApplyBatchAsync(connection, null, batch, ownTransaction: true, ct);
+        }
+        catch
+        {
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                try
+                {
+                    await connection.ExecuteAsync("ROLLBACK");
+                }
+                catch (DbException)
+                {
+                    // The connection itself broke: the server ended the transaction with it, and the caller drops it.
+                }
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyList<CheckInOutcome>> ApplyBatchAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<CheckInWork> batch,
+        bool ownTransaction, CancellationToken ct)
     {
         var dialect = db.Dialect;
         var settings = options.Value;
         var earliest = batch.Min(w => w.ReceivedAt);
+        var idempotencyKeys = dialect.IsPostgres ? batch.Where(w => w.IdempotencyKey is not null).Select(w => w.IdempotencyKey!).Distinct().ToArray() : [];
         object parameters = dialect.IsPostgres
             ? new
             {
                 merchantIds = batch.Select(w => w.Device.MerchantId).Distinct().ToArray(),
                 deviceIds = batch.Select(w => w.Device.DeviceId).Distinct().ToArray(),
                 earliest,
+                keys = idempotencyKeys,
             }
             : new { devices = SqliteDevicePairs(dialect, batch), earliest };
+        var readSql = (ownTransaction ? "BEGIN;\n" : "") + BatchReadSql(dialect) + (idempotencyKeys.Length > 0 ? ";\n" + UsedKeysSql : "");
         Dictionary<Guid, StateRow> states;
         Dictionary<Guid, List<OpenCommand>> openCommands;
-        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(BatchReadSql(dialect), parameters, transaction, cancellationToken: ct)))
+        HashSet<(Guid DeviceId, string Key)> usedKeys = [];
+        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(readSql, parameters, transaction, cancellationToken: ct)))
         {
             states = (await results.ReadAsync<StateRow>()).ToDictionary(s => s.Id);
             openCommands = (await results.ReadAsync<OpenCommand>())
                 .GroupBy(c => c.DeviceId)
                 .ToDictionary(g => g.Key, g => g.ToList());
+            if (idempotencyKeys.Length > 0)
+            {
+                usedKeys = (await results.ReadAsync<(Guid DeviceId, string IdempotencyKey)>()).ToHashSet();
+            }
         }
 
         // Retired or wiped between authentication and this write: not stored, answered 401.
@@ -150,10 +207,12 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         var active = batch.Where(IsActive).ToList();
         // The history's key is (merchant, device, received at, id) on both databases (migration 0081): a row goes to the
         // end of its device's history, whatever its id, so the id is simply a new random Guid.
-        var stored = dialect.IsPostgres
-            ? await InsertHistoryPostgresAsync(connection, transaction, active, ct)
-            : InsertHistorySqlite(connection, active);
-        var repeated = active.Where((_, i) => !stored.Contains(i)).ToHashSet(ReferenceEqualityComparer.Instance);
+        // A check-in is repeated when its device already used its Idempotency-Key, before or earlier in this batch. SQLite
+        // stores the history rows first and its unique index tells (in process, no round trip); PostgreSQL read the keys
+        // used and writes the rows with the rest of the batch, below.
+        var repeated = dialect.IsPostgres
+            ? active.Where(w => w.IdempotencyKey is { } key && !usedKeys.Add((w.Device.DeviceId, key))).ToHashSet<CheckInWork>(ReferenceEqualityComparer.Instance)
+            : RepeatedOf(active, InsertHistorySqlite(connection, active));
 
         var outcomes = new List<CheckInOutcome>(batch.Count);
         var written = new List<WrittenCheckIn>(batch.Count);
@@ -236,8 +295,13 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
             outcomes.Add(new CheckInOutcome(true, open.Select(c => (c.Id, c.Type)).ToList(), changes));
         }
 
-        await UpdateDevicesAsync(connection, transaction, written, ct);
+        if (dialect.IsPostgres)
+        {
+            await WritePostgresAsync((NpgsqlConnection)connection, (NpgsqlTransaction?)transaction, written, delivered, ownTransaction, ct);
+            return outcomes;
+        }
 
+        UpdateDevicesSqlite(connection, written);
         foreach (var group in delivered.GroupBy(d => (d.MerchantId, d.At)))
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -246,6 +310,44 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         }
 
         return outcomes;
+    }
+
+    private static HashSet<CheckInWork> RepeatedOf(List<CheckInWork> active, HashSet<int> stored) =>
+        active.Where((_, i) => !stored.Contains(i)).ToHashSet<CheckInWork>(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// PostgreSQL: every write of the batch in one round trip (with its COMMIT when the batch owns its transaction): the
+    /// history rows, the devices' new state (one row per device, its last check-in in the batch) and the commands handed
+    /// over.
+    /// </summary>
+    private static async Task WritePostgresAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, List<WrittenCheckIn> written,
+        List<(Guid MerchantId, Guid Id, DateTimeOffset At)> delivered, bool ownTransaction, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (written.Count > 0)
+        {
+            batch.BatchCommands.Add(InsertHistoryPostgres(written));
+            batch.BatchCommands.Add(UpdateDevicesPostgres(written));
+        }
+
+        foreach (var group in delivered.GroupBy(d => (d.MerchantId, d.At)))
+        {
+            var command = new NpgsqlBatchCommand("UPDATE device_commands SET status = 1, delivered_at = @now WHERE merchant_id = @merchantId AND id = ANY(@ids)");
+            command.Parameters.AddWithValue("now", group.Key.At.ToUniversalTime());
+            command.Parameters.AddWithValue("merchantId", group.Key.MerchantId);
+            command.Parameters.AddWithValue("ids", group.Select(d => d.Id).ToArray());
+            batch.BatchCommands.Add(command);
+        }
+
+        if (ownTransaction)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        }
+
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>States and open commands of the batch's devices in one command (two statements, one round trip on PostgreSQL).</summary>
@@ -271,41 +373,38 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
             .Distinct()
             .Select(d => new[] { (string)dialect.ToParameterValue(d.MerchantId), (string)dialect.ToParameterValue(d.DeviceId) }));
 
-    private async Task UpdateDevicesAsync(DbConnection connection, DbTransaction transaction, List<WrittenCheckIn> written, CancellationToken ct)
+    /// <summary>PostgreSQL: the devices' new state, one row per device (its last check-in in the batch; an UPDATE … FROM applies one).</summary>
+    private static NpgsqlBatchCommand UpdateDevicesPostgres(List<WrittenCheckIn> written)
+    {
+        var command = new NpgsqlBatchCommand(UpdateDevicesPostgresSql);
+        var rows = written.GroupBy(w => w.Work.Device.DeviceId).Select(g => g.Last()).ToList();
+        void Add<T>(string name, Func<WrittenCheckIn, T> value) => command.Parameters.Add(new NpgsqlParameter(name, rows.Select(value).ToArray()));
+
+        Add("merchantId", w => w.Work.Device.MerchantId);
+        Add("deviceId", w => w.Work.Device.DeviceId);
+        Add("os", w => w.Work.Report.OsVersion);
+        Add("firmware", w => w.Work.Report.FirmwareVersion);
+        Add("app", w => w.Work.Report.AppVersion);
+        Add("battery", w => w.Work.Report.BatteryPercent);
+        Add("network", w => w.Work.Report.NetworkType);
+        Add("encrypted", w => w.Work.Report.NetworkEncrypted);
+        Add("lat", w => w.Work.Report.Latitude);
+        Add("lon", w => w.Work.Report.Longitude);
+        Add("accuracy", w => w.Work.Report.AccuracyMeters);
+        Add("distance", w => w.Distance);
+        Add("tamper", w => (int)w.Work.Report.TamperState);
+        Add("tamperDetail", w => w.Work.Report.TamperDetail);
+        Add("rooted", w => w.Work.Report.Rooted);
+        Add("p2pe", w => w.Work.Report.P2peKeysLoaded);
+        Add("offlineAfter", w => w.OfflineAfter.ToUniversalTime());
+        Add("now", w => w.Work.ReceivedAt.ToUniversalTime());
+        return command;
+    }
+
+    private static void UpdateDevicesSqlite(DbConnection connection, List<WrittenCheckIn> written)
     {
         if (written.Count == 0)
         {
-            return;
-        }
-
-        if (db.Dialect.IsPostgres)
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            // The last check-in of a device in the batch is its current state (an UPDATE … FROM applies one row per device).
-            var rows = written.GroupBy(w => w.Work.Device.DeviceId).Select(g => g.Last()).ToList();
-            command.CommandText = UpdateDevicesPostgres;
-            void Add<T>(string name, Func<WrittenCheckIn, T> value) => AddParameter(command, name, rows.Select(value).ToArray());
-
-            Add("merchantId", w => w.Work.Device.MerchantId);
-            Add("deviceId", w => w.Work.Device.DeviceId);
-            Add("os", w => w.Work.Report.OsVersion);
-            Add("firmware", w => w.Work.Report.FirmwareVersion);
-            Add("app", w => w.Work.Report.AppVersion);
-            Add("battery", w => w.Work.Report.BatteryPercent);
-            Add("network", w => w.Work.Report.NetworkType);
-            Add("encrypted", w => w.Work.Report.NetworkEncrypted);
-            Add("lat", w => w.Work.Report.Latitude);
-            Add("lon", w => w.Work.Report.Longitude);
-            Add("accuracy", w => w.Work.Report.AccuracyMeters);
-            Add("distance", w => w.Distance);
-            Add("tamper", w => (int)w.Work.Report.TamperState);
-            Add("tamperDetail", w => w.Work.Report.TamperDetail);
-            Add("rooted", w => w.Work.Report.Rooted);
-            Add("p2pe", w => w.Work.Report.P2peKeysLoaded);
-            Add("offlineAfter", w => w.OfflineAfter.ToUniversalTime());
-            Add("now", w => w.Work.ReceivedAt.ToUniversalTime());
-            await command.ExecuteNonQueryAsync(ct);
             return;
         }
 
@@ -341,34 +440,14 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         }
     }
 
-    /// <summary>
-    /// PostgreSQL: the batch's history rows in one statement (<see cref="InsertHistoryPostgresSql"/>); returns the positions
-    /// of the rows stored, found by the new ids the statement returns.
-    /// </summary>
-    private static async Task<HashSet<int>> InsertHistoryPostgresAsync(DbConnection connection, DbTransaction transaction,
-        IReadOnlyList<CheckInWork> rows, CancellationToken ct)
+    /// <summary>PostgreSQL: the batch's history rows in one statement (<see cref="InsertHistoryPostgresSql"/>), each with a new id.</summary>
+    private static NpgsqlBatchCommand InsertHistoryPostgres(List<WrittenCheckIn> written)
     {
-        var stored = new HashSet<int>();
-        if (rows.Count == 0)
-        {
-            return stored;
-        }
-
-        var ids = new Guid[rows.Count];
-        var positionOf = new Dictionary<Guid, int>(rows.Count);
-        for (var i = 0; i < ids.Length; i++)
-        {
-            ids[i] = Guid.NewGuid();
-            positionOf[ids[i]] = i;
-        }
-
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = InsertHistoryPostgresSql;
-        void Add<T>(string name, Func<CheckInWork, T> value) => AddParameter(command, name, rows.Select(value).ToArray());
+        var command = new NpgsqlBatchCommand(InsertHistoryPostgresSql);
+        void Add<T>(string name, Func<CheckInWork, T> value) => command.Parameters.Add(new NpgsqlParameter(name, written.Select(w => value(w.Work)).ToArray()));
 
         Add("merchantId", w => w.Device.MerchantId);
-        AddParameter(command, "id", ids);
+        Add("id", _ => Guid.NewGuid());
         Add("deviceId", w => w.Device.DeviceId);
         Add("receivedAt", w => w.ReceivedAt.ToUniversalTime());
         Add("os", w => w.Report.OsVersion);
@@ -385,18 +464,12 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         Add("rooted", w => w.Report.Rooted);
         Add("p2pe", w => w.Report.P2peKeysLoaded);
         Add("idempotencyKey", w => w.IdempotencyKey);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            stored.Add(positionOf[reader.GetGuid(0)]);
-        }
-
-        return stored;
+        return command;
     }
 
     /// <summary>
     /// SQLite: the batch's history rows, one statement prepared per batch and executed per check-in (as
-    /// <see cref="UpdateDevicesAsync"/> does); returns the positions of the rows stored, so a row whose Idempotency-Key its
+    /// <see cref="UpdateDevicesSqlite"/> does); returns the positions of the rows stored, so a row whose Idempotency-Key its
     /// device already used (any unique index decides, as on PostgreSQL) is the one not stored.
     /// </summary>
     private static HashSet<int> InsertHistorySqlite(DbConnection connection, IReadOnlyList<CheckInWork> rows)
@@ -431,15 +504,6 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         }
 
         return stored;
-    }
-
-    /// <summary>PostgreSQL: a column of a group's rows as one array parameter, for the statements over <c>unnest</c>.</summary>
-    private static void AddParameter(DbCommand command, string name, Array values)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = values;
-        command.Parameters.Add(parameter);
     }
 
     /// <summary>Alerts are raised when a problem starts, not at every check-in that still reports it.</summary>

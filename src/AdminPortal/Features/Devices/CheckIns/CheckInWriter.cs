@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Infrastructure.LiveUpdates;
@@ -20,7 +21,8 @@ namespace AdminPortal.Features.Devices.CheckIns;
 /// </summary>
 public sealed class CheckInWriter(
     IDbConnectionFactory db, SqliteGroupCommit groupCommit, CheckInProcessor processor, ILiveUpdates live,
-    IEnumerable<IDeviceCheckInObserver> observers, IOptions<DeviceOptions> options, ILogger<CheckInWriter> logger) : BackgroundService
+    IEnumerable<IDeviceCheckInObserver> observers, CheckInMetrics metrics, IOptions<DeviceOptions> options, ILogger<CheckInWriter> logger)
+    : BackgroundService
 {
     private const int QueueCapacity = 20_000;
 
@@ -32,7 +34,8 @@ public sealed class CheckInWriter(
 
     public async Task<CheckInOutcome> WriteAsync(CheckInWork work, CancellationToken ct)
     {
-        var pending = new Pending(work, new TaskCompletionSource<CheckInOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(work, new TaskCompletionSource<CheckInOutcome>(TaskCreationOptions.RunContinuationsAsynchronously),
+            Stopwatch.GetTimestamp());
         await LaneOf(work.Device.DeviceId).Queue.Writer.WriteAsync(pending, ct);
         return await pending.Completion.Task.WaitAsync(ct);
     }
@@ -123,12 +126,32 @@ public sealed class CheckInWriter(
     private async Task<IReadOnlyList<CheckInOutcome>> CommitAsync(Lane lane, List<Pending> batch, CancellationToken ct)
     {
         var connection = lane.Connection ??= await OpenWriterConnectionAsync(ct);
+        var startedAt = Stopwatch.GetTimestamp();
+        if (metrics.QueueWaitEnabled)
+        {
+            foreach (var pending in batch)
+            {
+                metrics.Queued(pending.EnqueuedAt, startedAt);
+            }
+        }
+
         try
         {
-            await groupCommit.BeforeTransactionAsync();
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var outcomes = await processor.ApplyBatchAsync(connection, transaction, batch.Select(p => p.Work).ToList(), ct);
-            await transaction.CommitAsync(ct);
+            var works = batch.Select(p => p.Work).ToList();
+            IReadOnlyList<CheckInOutcome> outcomes;
+            if (db.Dialect.IsPostgres)
+            {
+                outcomes = await processor.ApplyBatchInOwnTransactionAsync(connection, works, ct);
+            }
+            else
+            {
+                await groupCommit.BeforeTransactionAsync();
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                outcomes = await processor.ApplyBatchAsync(connection, transaction, works, ct);
+                await transaction.CommitAsync(ct);
+            }
+
+            metrics.Committed(batch.Count, startedAt);
             return outcomes;
         }
         catch
@@ -211,7 +234,7 @@ public sealed class CheckInWriter(
         work.Device.MerchantId, work.Device.DeviceId, work.Device.StoreId, work.ReceivedAt,
         work.Report.OsVersion, work.Report.FirmwareVersion, work.Report.AppVersion, work.Report.TamperState, work.Report.Rooted);
 
-    private sealed record Pending(CheckInWork Work, TaskCompletionSource<CheckInOutcome> Completion);
+    private sealed record Pending(CheckInWork Work, TaskCompletionSource<CheckInOutcome> Completion, long EnqueuedAt);
 
     /// <summary>
     /// One writer: its queue and its own connection, kept between batches (SQLite keeps its page cache valid while only
