@@ -84,12 +84,15 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         "SELECT * FROM unnest(@merchantId, @id, @deviceId, @receivedAt, @os, @firmware, @app, @battery, @network, @encrypted, @lat, @lon, " +
         "@accuracy, @tamper, @tamperDetail, @rooted, @p2pe, @idempotencyKey)";
 
-    // PostgreSQL: which of the batch's Idempotency-Keys its devices already used (the unique index answers; the arrays
-    // cross, so the pairs are matched in code).
+    // PostgreSQL: which of the batch's Idempotency-Keys their devices already used, one probe of the unique index per
+    // (merchant, device, key). Three independent "= ANY" lists made the index walk their cross product: a batch of 256
+    // keyed check-ins took 256² descents, and the maximum rate fell to 2,339/s (update 2026-12-02 15:04).
     private const string UsedKeysSql =
         """
-        SELECT device_id AS DeviceId, idempotency_key AS IdempotencyKey FROM device_check_ins
-        WHERE merchant_id = ANY(@merchantIds) AND device_id = ANY(@deviceIds) AND idempotency_key = ANY(@keys)
+        SELECT c.device_id AS DeviceId, c.idempotency_key AS IdempotencyKey
+        FROM unnest(@keyMerchantIds, @keyDeviceIds, @keys) AS k(merchant_id, device_id, idempotency_key)
+        JOIN device_check_ins AS c ON c.merchant_id = k.merchant_id AND c.device_id = k.device_id AND c.idempotency_key = k.idempotency_key
+        WHERE c.idempotency_key IS NOT NULL
         """;
 
     private static readonly string InsertHistorySqliteSql =
@@ -175,17 +178,19 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         var dialect = db.Dialect;
         var settings = options.Value;
         var earliest = batch.Min(w => w.ReceivedAt);
-        var idempotencyKeys = dialect.IsPostgres ? batch.Where(w => w.IdempotencyKey is not null).Select(w => w.IdempotencyKey!).Distinct().ToArray() : [];
+        var keyed = dialect.IsPostgres ? batch.Where(w => w.IdempotencyKey is not null).ToList() : [];
         object parameters = dialect.IsPostgres
             ? new
             {
                 merchantIds = batch.Select(w => w.Device.MerchantId).Distinct().ToArray(),
                 deviceIds = batch.Select(w => w.Device.DeviceId).Distinct().ToArray(),
                 earliest,
-                keys = idempotencyKeys,
+                keyMerchantIds = keyed.Select(w => w.Device.MerchantId).ToArray(),
+                keyDeviceIds = keyed.Select(w => w.Device.DeviceId).ToArray(),
+                keys = keyed.Select(w => w.IdempotencyKey!).ToArray(),
             }
             : new { devices = SqliteDevicePairs(dialect, batch), earliest };
-        var readSql = (ownTransaction ? "BEGIN;\n" : "") + BatchReadSql(dialect) + (idempotencyKeys.Length > 0 ? ";\n" + UsedKeysSql : "");
+        var readSql = (ownTransaction ? "BEGIN;\n" : "") + BatchReadSql(dialect) + (keyed.Count > 0 ? ";\n" + UsedKeysSql : "");
         Dictionary<Guid, StateRow> states;
         Dictionary<Guid, List<OpenCommand>> openCommands;
         HashSet<(Guid DeviceId, string Key)> usedKeys = [];
@@ -195,7 +200,7 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
             openCommands = (await results.ReadAsync<OpenCommand>())
                 .GroupBy(c => c.DeviceId)
                 .ToDictionary(g => g.Key, g => g.ToList());
-            if (idempotencyKeys.Length > 0)
+            if (keyed.Count > 0)
             {
                 usedKeys = (await results.ReadAsync<(Guid DeviceId, string IdempotencyKey)>()).ToHashSet();
             }
