@@ -41,6 +41,26 @@ public sealed class BenchDatabase : IDbConnectionFactory, IAsyncDisposable
 
     public SqlDialect Dialect => IsPostgres ? SqlDialect.Postgres : SqlDialect.Sqlite;
 
+    /// <summary>
+    /// PostgreSQL: the server's settings that bear on a write-heavy measure where they are not the defaults (shown with the
+    /// figures, so that a row measured on a tuned server says so); empty on SQLite and on a server left as installed.
+    /// </summary>
+    public async Task<string> ServerSettingsAsync()
+    {
+        if (_dataSource is null)
+        {
+            return "";
+        }
+
+        await using var command = _dataSource.CreateCommand(
+            """
+            SELECT string_agg(name || ' = ' || current_setting(name), ', ' ORDER BY name) FROM pg_settings
+            WHERE name IN ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'synchronous_commit', 'fsync', 'full_page_writes', 'commit_delay')
+              AND setting IS DISTINCT FROM boot_val
+            """);
+        return await command.ExecuteScalarAsync() as string ?? "";
+    }
+
     public bool Keep { get; set; }
 
     public static async Task<BenchDatabase> CreateAsync(string kind, string purpose, string? postgresServer)

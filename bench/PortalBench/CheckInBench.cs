@@ -55,7 +55,8 @@ public static class CheckInBench
 
         await using var database = await BenchDatabase.CreateAsync(options.Get("db", "sqlite"), "checkins", options.Get("postgres"));
         database.Keep = options.Flag("keep");
-        Console.WriteLine($"Database: {database.Label}. Seeding merchants and stores, then {terminalsWanted:N0} terminals…");
+        var serverSettings = await database.ServerSettingsAsync();
+        Console.WriteLine($"Database: {database.Label}{(serverSettings.Length > 0 ? $", {serverSettings}" : "")}. Seeding merchants and stores, then {terminalsWanted:N0} terminals…");
         await PortalProcess.RunCommandAsync(database, "seed-demo");
         var terminals = await BenchDevices.InsertAsync(database, terminalsWanted, withSecrets: true, serialPrefix: "BENCH");
 
@@ -119,7 +120,7 @@ public static class CheckInBench
             {
                 Report.Append(Heading, Introduction, Columns,
                 [
-                    date, database.IsPostgres ? "PostgreSQL" : "SQLite", phase, Report.Count(result.PerSecond), Report.Ms(result.Latencies.Percentile(50)),
+                    date, database.IsPostgres ? "PostgreSQL" + (serverSettings.Length > 0 ? $" ({serverSettings})" : "") : "SQLite", phase, Report.Count(result.PerSecond), Report.Ms(result.Latencies.Percentile(50)),
                     Report.Ms(result.Latencies.Percentile(99)), Report.Ms(result.ServerCpu.TotalMilliseconds / Math.Max(1, result.Succeeded)),
                     $"{result.ClientCpu.TotalSeconds:0.0} s", result.Failed == 0 ? "0" : $"{result.Failed:N0} ({result.FailureSummary})",
                     $"{result.LoadBefore:0.0} → {result.LoadAfter:0.0}", machine, $"`{command}`",

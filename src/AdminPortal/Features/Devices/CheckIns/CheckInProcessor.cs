@@ -127,10 +127,10 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
     /// Writes a group of check-ins in the caller's transaction with a fixed number of statements (not a few per check-in):
     /// the states and open commands of every device are read at once, each check-in is decided in order against the
     /// state the previous one left (a device may appear twice), then the devices are written together.
-    /// The history rows go first, in one statement that skips a row whose device already used its Idempotency-Key
-    /// (the unique index decides, so it holds across portal instances too): a check-in that was not new changes nothing
-    /// else, no device state, no alert, no observer, and is answered with the device's current open commands.
-    /// Alerts and offline resolutions, which are rare, are written one by one as before.
+    /// A check-in whose device already used its Idempotency-Key (the unique index decides, so it holds across portal
+    /// instances too: SQLite stores the history rows first and skips those, PostgreSQL reads the keys used with the
+    /// states) changes nothing else, no device state, no alert, no observer, and is answered with the device's current
+    /// open commands. Alerts and offline resolutions, which are rare, are written one by one as before.
     /// </summary>
     public Task<IReadOnlyList<CheckInOutcome>> ApplyBatchAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<CheckInWork> batch,
         CancellationToken ct) => ApplyBatchAsync(connection, transaction, batch, ownTransaction: false, ct);
