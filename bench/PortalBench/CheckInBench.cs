@@ -123,7 +123,7 @@ public static class CheckInBench
                     date, database.IsPostgres ? "PostgreSQL" + (serverSettings.Length > 0 ? $" ({serverSettings})" : "") : "SQLite", phase, Report.Count(result.PerSecond), Report.Ms(result.Latencies.Percentile(50)),
                     Report.Ms(result.Latencies.Percentile(99)), Report.Ms(result.ServerCpu.TotalMilliseconds / Math.Max(1, result.Succeeded)),
                     $"{result.ClientCpu.TotalSeconds:0.0} s", result.Failed == 0 ? "0" : $"{result.Failed:N0} ({result.FailureSummary})",
-                    $"{result.LoadBefore:0.0} → {result.LoadAfter:0.0}", machine, $"`{command}`",
+                    $"{result.LoadBefore:0.0} → {result.LoadAfter:0.0}, steal {result.StealPercent:0.0} %", machine, $"`{command}`",
                 ]);
             }
         }

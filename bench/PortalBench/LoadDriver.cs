@@ -24,6 +24,9 @@ public sealed record LoadResult(long Succeeded, long Failed, IReadOnlyDictionary
     /// </summary>
     public TimeSpan ClientGcPause { get; init; }
 
+    /// <summary>Share of the machine's CPU time the host gave to other guests during the phase (steal, /proc/stat).</summary>
+    public double StealPercent { get; init; }
+
     /// <summary>p50, p99 and max of each second of a fixed-rate phase: a stall shows as one bad second, a slow server as many.</summary>
     public void PrintTimeline(double perSecond)
     {
@@ -49,7 +52,7 @@ public sealed record LoadResult(long Succeeded, long Failed, IReadOnlyDictionary
     {
         Console.WriteLine($"{name}: {(Overloaded ? "OVERLOADED (stopped when 2 s behind), " : "")}{Report.Count(PerSecond)}/s over {Elapsed.TotalSeconds:0.0} s ({Succeeded:N0} ok, {Failed:N0} failed: {FailureSummary}); " +
                           $"p50 {Report.Ms(Latencies.Percentile(50))}, p99 {Report.Ms(Latencies.Percentile(99))}, max {Report.Ms(Latencies.Percentile(100))}; " +
-                          $"server CPU {ServerCpu.TotalSeconds:0.0} s, client CPU {ClientCpu.TotalSeconds:0.0} s (GC pauses {ClientGcPause.TotalMilliseconds:0} ms); load {LoadBefore:0.0} → {LoadAfter:0.0}");
+                          $"server CPU {ServerCpu.TotalSeconds:0.0} s, client CPU {ClientCpu.TotalSeconds:0.0} s (GC pauses {ClientGcPause.TotalMilliseconds:0} ms); load {LoadBefore:0.0} → {LoadAfter:0.0}, steal {StealPercent:0.0} %");
     }
 }
 
@@ -73,6 +76,7 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         var tally = new Tally();
         var latencies = new Latencies();
         var (serverBefore, clientBefore, loadBefore, pausedBefore) = (portal.CpuTime, ClientCpu(), Report.LoadAverage(), GC.GetTotalPauseDuration());
+        var machineBefore = Report.CpuTime();
         var clock = Stopwatch.StartNew();
         var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -99,7 +103,7 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         await Task.WhenAll(workers);
         clock.Stop();
         return new LoadResult(tally.Ok, tally.Failed, tally.Failures, latencies, clock.Elapsed, portal.CpuTime - serverBefore, ClientCpu() - clientBefore,
-            loadBefore, Report.LoadAverage()) { ClientGcPause = GC.GetTotalPauseDuration() - pausedBefore };
+            loadBefore, Report.LoadAverage()) { ClientGcPause = GC.GetTotalPauseDuration() - pausedBefore, StealPercent = Report.StealPercent(machineBefore, Report.CpuTime()) };
     }
 
     public async Task<LoadResult> OpenLoopAsync(double perSecond, TimeSpan duration)
@@ -107,6 +111,7 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         var tally = new Tally();
         var latencies = new Latencies();
         var (serverBefore, clientBefore, loadBefore, pausedBefore) = (portal.CpuTime, ClientCpu(), Report.LoadAverage(), GC.GetTotalPauseDuration());
+        var machineBefore = Report.CpuTime();
         var total = (long)(perSecond * duration.TotalSeconds);
         var interval = Stopwatch.Frequency / perSecond;
         var start = Stopwatch.GetTimestamp();
@@ -138,7 +143,7 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         await Task.WhenAll(inFlight);
         var elapsed = Stopwatch.GetElapsedTime(start);
         return new LoadResult(tally.Ok, tally.Failed, tally.Failures, latencies, elapsed, portal.CpuTime - serverBefore, ClientCpu() - clientBefore,
-            loadBefore, Report.LoadAverage()) { Overloaded = overloaded, LatencyByDue = byDue, StartedAt = startedAt, ClientGcPause = GC.GetTotalPauseDuration() - pausedBefore };
+            loadBefore, Report.LoadAverage()) { Overloaded = overloaded, LatencyByDue = byDue, StartedAt = startedAt, ClientGcPause = GC.GetTotalPauseDuration() - pausedBefore, StealPercent = Report.StealPercent(machineBefore, Report.CpuTime()) };
 
         async Task Send(long index, long due)
         {

@@ -22,6 +22,21 @@ public static class Report
     public static double LoadAverage() =>
         double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], Invariant);
 
+    /// <summary>
+    /// The machine's CPU time so far as (stolen, total) jiffies from /proc/stat: on a virtual machine, time the host gave
+    /// this machine's runnable threads to another guest. Between two readings it tells a phase slowed by a busy host from
+    /// one slowed by its own work.
+    /// </summary>
+    public static (long Steal, long Total) CpuTime()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        // user nice system idle iowait irq softirq steal [guest guest_nice, already counted in user and nice]
+        return (fields.Length > 7 ? fields[7] : 0, fields.Take(8).Sum());
+    }
+
+    public static double StealPercent((long Steal, long Total) before, (long Steal, long Total) after) =>
+        after.Total > before.Total ? 100.0 * (after.Steal - before.Steal) / (after.Total - before.Total) : 0;
+
     public static string Now() => DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", Invariant);
 
     /// <summary>The command as typed, for the record.</summary>
