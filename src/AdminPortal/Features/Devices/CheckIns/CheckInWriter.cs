@@ -65,6 +65,15 @@ public sealed class CheckInWriter(
                     batch.Add(pending);
                 }
 
+                if (metrics.QueueWaitEnabled)
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    foreach (var pending in batch)
+                    {
+                        metrics.Queued(pending.EnqueuedAt, now);
+                    }
+                }
+
                 await WriteBatchAsync(lane, batch, stoppingToken);
             }
         }
@@ -127,14 +136,6 @@ public sealed class CheckInWriter(
     {
         var connection = lane.Connection ??= await OpenWriterConnectionAsync(ct);
         var startedAt = Stopwatch.GetTimestamp();
-        if (metrics.QueueWaitEnabled)
-        {
-            foreach (var pending in batch)
-            {
-                metrics.Queued(pending.EnqueuedAt, startedAt);
-            }
-        }
-
         try
         {
             var works = batch.Select(p => p.Work).ToList();
