@@ -27,6 +27,9 @@ public sealed record LoadResult(long Succeeded, long Failed, IReadOnlyDictionary
     /// <summary>Share of the machine's CPU time the host gave to other guests during the phase (steal, /proc/stat).</summary>
     public double StealPercent { get; init; }
 
+    /// <summary>Fixed-rate phases: the steal of each second of the phase, for the timeline.</summary>
+    public IReadOnlyList<double>? StealBySecond { get; init; }
+
     /// <summary>p50, p99 and max of each second of a fixed-rate phase: a stall shows as one bad second, a slow server as many.</summary>
     public void PrintTimeline(double perSecond)
     {
@@ -40,7 +43,8 @@ public sealed record LoadResult(long Succeeded, long Failed, IReadOnlyDictionary
             var slice = new Latencies();
             var (from, to) = ((int)(second * perSecond), (int)Math.Min(byDue.Length, (second + 1) * perSecond));
             slice.AddRange(byDue[from..to].Where(t => t > 0).ToList());
-            Console.WriteLine($"  second {second,2} ({StartedAt.AddSeconds(second):HH:mm:ss}): p50 {Report.Ms(slice.Percentile(50))}, p99 {Report.Ms(slice.Percentile(99))}, max {Report.Ms(slice.Percentile(100))}");
+            var steal = StealBySecond is { } bySecond && second < bySecond.Count ? $", steal {bySecond[second]:0} %" : "";
+            Console.WriteLine($"  second {second,2} ({StartedAt.AddSeconds(second):HH:mm:ss}): p50 {Report.Ms(slice.Percentile(50))}, p99 {Report.Ms(slice.Percentile(99))}, max {Report.Ms(slice.Percentile(100))}{steal}");
         }
     }
 
@@ -120,6 +124,8 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         var startedAt = DateTime.UtcNow;
         long outstanding = 0;
         var overloaded = false;
+        using var sampling = new CancellationTokenSource();
+        var stealBySecond = SampleStealEachSecondAsync(sampling.Token);
         for (long i = 0; i < total; i++)
         {
             var due = start + (long)(i * interval);
@@ -142,8 +148,17 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
 
         await Task.WhenAll(inFlight);
         var elapsed = Stopwatch.GetElapsedTime(start);
+        await sampling.CancelAsync();
         return new LoadResult(tally.Ok, tally.Failed, tally.Failures, latencies, elapsed, portal.CpuTime - serverBefore, ClientCpu() - clientBefore,
-            loadBefore, Report.LoadAverage()) { Overloaded = overloaded, LatencyByDue = byDue, StartedAt = startedAt, ClientGcPause = GC.GetTotalPauseDuration() - pausedBefore, StealPercent = Report.StealPercent(machineBefore, Report.CpuTime()) };
+            loadBefore, Report.LoadAverage())
+        {
+            Overloaded = overloaded,
+            LatencyByDue = byDue,
+            StartedAt = startedAt,
+            ClientGcPause = GC.GetTotalPauseDuration() - pausedBefore,
+            StealPercent = Report.StealPercent(machineBefore, Report.CpuTime()),
+            StealBySecond = await stealBySecond,
+        };
 
         async Task Send(long index, long due)
         {
@@ -165,6 +180,29 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
             latencies.Add(latency);
             tally.Add(outcome);
         }
+    }
+
+    /// <summary>The host's steal in each second until cancelled (a timer, so a late tick shortens the next second, not all of them).</summary>
+    private static async Task<IReadOnlyList<double>> SampleStealEachSecondAsync(CancellationToken ct)
+    {
+        var seconds = new List<double>();
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var last = Report.CpuTime();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                var now = Report.CpuTime();
+                seconds.Add(Report.StealPercent(last, now));
+                last = now;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The phase ended.
+        }
+
+        return seconds;
     }
 
     public void Dispose() => _client.Dispose();
