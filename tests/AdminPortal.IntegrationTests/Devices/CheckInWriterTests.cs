@@ -16,12 +16,7 @@ public sealed class CheckInWriterTests
         // On PostgreSQL the portal's writer has two lanes, each owning a share of the devices; on SQLite one. Five devices,
         // an odd number, so a writer that dealt check-ins out in turn would split each device's over both lanes.
         await using var harness = await DeviceApiHarness.StartAsync(provider);
-        var devices = new List<DeviceIdentity>();
-        for (var i = 0; i < 5; i++)
-        {
-            var terminal = await harness.EnrollAsync($"SN-{i:0000}");
-            devices.Add(new DeviceIdentity(harness.Merchant.Id, terminal.DeviceId, harness.Store.Id, $"SN-{i:0000}", DeviceStatus.Active, 60));
-        }
+        var devices = await EnrollAsync(harness, 5);
 
         // Each device: fine, tampered, still tampered, fine again, tampered again: two tamper alerts if its check-ins
         // are applied in the order they were queued, a different count if any lane reordered or raced them.
@@ -52,12 +47,7 @@ public sealed class CheckInWriterTests
     public async Task The_writer_reports_each_check_ins_queue_wait_and_each_batchs_size_and_commit_time(DatabaseProvider provider)
     {
         await using var harness = await DeviceApiHarness.StartAsync(provider);
-        var devices = new List<DeviceIdentity>();
-        for (var i = 0; i < 3; i++)
-        {
-            var terminal = await harness.EnrollAsync($"SN-M{i}");
-            devices.Add(new DeviceIdentity(harness.Merchant.Id, terminal.DeviceId, harness.Store.Id, $"SN-M{i}", DeviceStatus.Active, 60));
-        }
+        var devices = await EnrollAsync(harness, 3);
 
         // The meter factory hands out one meter per name and host: this portal's, not another test's running beside it.
         var meter = harness.Portal.GetService<IMeterFactory>().Create(CheckInMetrics.MeterName);
@@ -86,5 +76,19 @@ public sealed class CheckInWriterTests
         var commits = Of("adminportal.checkin.commit.duration");
         Assert.Equal(batches.Count, commits.Count);
         Assert.All(commits, m => Assert.InRange(m.Value, double.Epsilon, 60));
+    }
+
+    /// <summary>Enrolls terminals SN-0000, SN-0001, … through the API, as the writer knows them once authenticated.</summary>
+    private static async Task<List<DeviceIdentity>> EnrollAsync(DeviceApiHarness harness, int count)
+    {
+        var devices = new List<DeviceIdentity>();
+        for (var i = 0; i < count; i++)
+        {
+            var serial = $"SN-{i:0000}";
+            var terminal = await harness.EnrollAsync(serial);
+            devices.Add(new DeviceIdentity(harness.Merchant.Id, terminal.DeviceId, harness.Store.Id, serial, DeviceStatus.Active, 60));
+        }
+
+        return devices;
     }
 }
