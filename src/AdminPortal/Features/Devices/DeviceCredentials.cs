@@ -179,7 +179,8 @@ public sealed class DeviceCredentials
         await using (var connection = await _db.OpenForRepeatedStatementsAsync(CancellationToken.None))
         {
             // Not cancelled by any one request: the query answers the others too (each waits with its own token).
-            rows = (await connection.QueryAsync<IdentityRow>(new CommandDefinition(_findBySecretHashes, new { secretHashes })))
+            // A group's rows (up to 256, ~40 KB) span several network reads: each row is read whole first (BufferedRows).
+            rows = (await connection.QueryRowsAsync<IdentityRow>(new CommandDefinition(_findBySecretHashes, new { secretHashes })))
                 .ToDictionary(r => r.SecretHash, StringComparer.Ordinal);
         }
 

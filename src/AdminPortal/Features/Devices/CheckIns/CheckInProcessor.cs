@@ -194,15 +194,18 @@ public sealed class CheckInProcessor(IDbConnectionFactory db, IAuditLog audit, I
         Dictionary<Guid, StateRow> states;
         Dictionary<Guid, List<OpenCommand>> openCommands;
         HashSet<(Guid DeviceId, string Key)> usedKeys = [];
-        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(readSql, parameters, transaction, cancellationToken: ct)))
+        // Each row read whole before it is mapped (BufferedRows): a batch of 256 states spans several network reads.
+        await using (var results = await connection.ExecuteReaderAsync(new CommandDefinition(readSql, parameters, transaction, cancellationToken: ct)))
         {
-            states = (await results.ReadAsync<StateRow>()).ToDictionary(s => s.Id);
-            openCommands = (await results.ReadAsync<OpenCommand>())
+            states = (await results.ReadRowsAsync<StateRow>(ct)).ToDictionary(s => s.Id);
+            await results.NextResultAsync(ct);
+            openCommands = (await results.ReadRowsAsync<OpenCommand>(ct))
                 .GroupBy(c => c.DeviceId)
                 .ToDictionary(g => g.Key, g => g.ToList());
             if (keyed.Count > 0)
             {
-                usedKeys = (await results.ReadAsync<(Guid DeviceId, string IdempotencyKey)>()).ToHashSet();
+                await results.NextResultAsync(ct);
+                usedKeys = (await results.ReadRowsAsync<(Guid DeviceId, string IdempotencyKey)>(ct)).ToHashSet();
             }
         }
 
