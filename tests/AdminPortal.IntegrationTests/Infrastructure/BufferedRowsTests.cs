@@ -33,6 +33,13 @@ public sealed class BufferedRowsTests
         var rows = await connection.QueryRowsAsync<Row>(new CommandDefinition("SELECT id AS Id, name AS Name, at AS At FROM probe ORDER BY n"));
 
         Assert.Equal(written.Select(w => new Row(w.id, w.name, w.at)), rows);
+        var streamed = new List<Row>();
+        await foreach (var row in connection.StreamRowsAsync<Row>(new CommandDefinition("SELECT id AS Id, name AS Name, at AS At FROM probe ORDER BY n")))
+        {
+            streamed.Add(row);
+        }
+
+        Assert.Equal(rows, streamed);
 
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
             "SELECT id AS Id, name AS Name, at AS At FROM probe ORDER BY n; SELECT n, name FROM probe WHERE n < 3 ORDER BY n"));

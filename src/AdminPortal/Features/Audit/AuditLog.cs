@@ -156,9 +156,10 @@ internal sealed class AuditLog(IDbConnectionFactory db, TimeProvider clock, Audi
         long checkedRows = 0;
         long unsealedRows = 0;
         var sealedSeen = false;
-        // Unbuffered: the log may be long; rows stream in chain order.
-        var rows = connection.QueryUnbufferedAsync<AuditRecord>($"SELECT {Columns} FROM audit_log ORDER BY seq");
-        await foreach (var row in rows.WithCancellation(cancellationToken))
+        // Streamed: the log may be long; rows come in chain order, each read whole without blocking a thread (BufferedRows).
+        var rows = connection.StreamRowsAsync<AuditRecord>(new CommandDefinition(
+            $"SELECT {Columns} FROM audit_log ORDER BY seq", cancellationToken: cancellationToken));
+        await foreach (var row in rows)
         {
             checkedRows++;
             if (row.PrevHash != expectedPrev)
