@@ -212,7 +212,7 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
         }
 
         var pageCommand = new CommandDefinition(pageSql, parameters, cancellationToken: ct);
-        var rows = (await connection.QueryAsync<DeviceListItem>(pageCommand)).AsList();
+        var rows = await connection.QueryRowsAsync<DeviceListItem>(pageCommand);
         var page = counted > countLimit ? new DevicePage(rows, countLimit, TotalIsLowerBound: true) : new DevicePage(rows, counted);
         return (page, pageCommand);
     }
@@ -255,10 +255,10 @@ public sealed class DeviceDirectory(IDbConnectionFactory db)
         }
 
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<Device>(new CommandDefinition(
+        // A merchant's whole estate (a rollout's audience), many network reads: rows read whole (BufferedRows).
+        var devices = await connection.QueryRowsAsync<Device>(new CommandDefinition(
             $"SELECT {DetailColumns} FROM devices WHERE merchant_id = @merchantId AND status IN (1, 2, 3) ORDER BY serial_number",
             new { merchantId }, cancellationToken: ct));
-        var devices = rows.AsList();
         var tags = await DeviceTagService.ReadForAsync(connection, merchantId, null, ct);
         foreach (var device in devices)
         {

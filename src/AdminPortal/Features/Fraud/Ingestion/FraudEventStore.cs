@@ -328,13 +328,14 @@ internal sealed class FraudEventStore(IDbConnectionFactory db)
         while (true)
         {
             await using var connection = await db.OpenAsync(ct);
-            var rows = (await connection.QueryAsync<TransactionEvent>(new CommandDefinition(
+            // A page is thousands of rows, many network reads: each row read whole without blocking a thread (BufferedRows).
+            var rows = await connection.QueryRowsAsync<TransactionEvent>(new CommandDefinition(
                 StreamSql(after: last is not null, pageSize),
                 new
                 {
                     merchantId, since, until, receivedFrom,
                     afterReceived = last?.ReceivedAt ?? receivedFrom, afterOccurred = last?.OccurredAt ?? since, afterId = last?.EventId ?? "",
-                }, cancellationToken: ct))).AsList();
+                }, cancellationToken: ct));
             foreach (var row in rows)
             {
                 yield return row;
