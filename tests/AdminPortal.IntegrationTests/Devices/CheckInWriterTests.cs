@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using AdminPortal.Features.Devices;
 using AdminPortal.Features.Devices.Api;
 using AdminPortal.Features.Devices.CheckIns;
@@ -49,33 +48,19 @@ public sealed class CheckInWriterTests
         await using var harness = await DeviceApiHarness.StartAsync(provider);
         var devices = await EnrollAsync(harness, 3);
 
-        // The meter factory hands out one meter per name and host: this portal's, not another test's running beside it.
-        var meter = harness.Portal.GetService<IMeterFactory>().Create(CheckInMetrics.MeterName);
-        var measured = new List<(string Instrument, double Value)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (ReferenceEquals(instrument.Meter, meter))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => { lock (measured) { measured.Add((instrument.Name, value)); } });
-        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => { lock (measured) { measured.Add((instrument.Name, value)); } });
-        listener.Start();
+        using var measured = new CheckInMeterRecorder(harness.Portal);
 
         var writer = harness.Portal.GetService<CheckInWriter>();
         var report = new CheckInReport("A10", "F1", "3.4.0", 80, "wifi", true, null, null, null, TamperState.Ok, null, false, true);
         await Task.WhenAll(devices.Select(d => writer.WriteAsync(new CheckInWork(d, report, DateTimeOffset.UtcNow, null, null), CancellationToken.None)));
 
-        List<(string Instrument, double Value)> Of(string name) { lock (measured) { return measured.Where(m => m.Instrument == name).ToList(); } }
-        Assert.Equal(3, Of("adminportal.checkin.queued.duration").Count);
-        Assert.All(Of("adminportal.checkin.queued.duration"), m => Assert.InRange(m.Value, 0, 60));
-        var batches = Of("adminportal.checkin.batch.size");
-        Assert.Equal(3, batches.Sum(b => b.Value));
-        var commits = Of("adminportal.checkin.commit.duration");
+        Assert.Equal(3, measured.Of("adminportal.checkin.queued.duration").Count);
+        Assert.All(measured.Of("adminportal.checkin.queued.duration"), value => Assert.InRange(value, 0, 60));
+        var batches = measured.Of("adminportal.checkin.batch.size");
+        Assert.Equal(3, batches.Sum());
+        var commits = measured.Of("adminportal.checkin.commit.duration");
         Assert.Equal(batches.Count, commits.Count);
-        Assert.All(commits, m => Assert.InRange(m.Value, double.Epsilon, 60));
+        Assert.All(commits, value => Assert.InRange(value, double.Epsilon, 60));
     }
 
     /// <summary>Enrolls terminals SN-0000, SN-0001, … through the API, as the writer knows them once authenticated.</summary>

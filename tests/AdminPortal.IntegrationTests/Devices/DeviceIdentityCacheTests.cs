@@ -109,6 +109,23 @@ public sealed class DeviceIdentityCacheTests
     }
 
     [Theory, BothDatabases]
+    public async Task A_terminal_that_was_not_cached_is_measured_as_a_lookup_and_a_cached_one_is_not(DatabaseProvider provider)
+    {
+        await using var api = await DeviceApiHarness.StartAsync(provider);
+        var credentials = api.Portal.GetService<DeviceCredentials>();
+        var terminal = await api.EnrollAsync();
+        using var measured = new CheckInMeterRecorder(api.Portal);
+
+        Assert.NotNull(await credentials.AuthenticateAsync(terminal.Secret, CancellationToken.None));
+        Assert.NotNull(await credentials.AuthenticateAsync(terminal.Secret, CancellationToken.None));
+
+        // Only the first call asked the database: one query for one credential.
+        Assert.Equal([1.0], measured.Of("adminportal.device.credential.lookup.size"));
+        Assert.InRange(Assert.Single(measured.Of("adminportal.device.credential.lookup.duration")), double.Epsilon, 60);
+        Assert.InRange(Assert.Single(measured.Of("adminportal.device.credential.miss.duration")), double.Epsilon, 60);
+    }
+
+    [Theory, BothDatabases]
     public async Task Terminals_authenticating_at_once_each_get_their_own_identity_and_a_retired_one_none(DatabaseProvider provider)
     {
         await using var api = await DeviceApiHarness.StartAsync(provider);

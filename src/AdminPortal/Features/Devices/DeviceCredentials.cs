@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Infrastructure.LiveUpdates;
 using Dapper;
@@ -47,9 +49,25 @@ public sealed class DeviceCredentials
     // Bumped by every Forget: a lookup that started before a change does not cache what it read (it may predate the change).
     private long _generation;
 
-    public DeviceCredentials(IDbConnectionFactory db, IOptions<DeviceOptions> options, ILiveUpdates live)
+    // For operators, beside the check-in writer's measures (meter AdminPortal.CheckIns): a slow check-in whose terminal was
+    // not cached spent its time either waiting for a lookup to start or in the lookup's query.
+    private readonly Histogram<double>? _missWait;
+    private readonly Histogram<double>? _lookupDuration;
+    private readonly Histogram<int>? _lookupSize;
+
+    public DeviceCredentials(IDbConnectionFactory db, IOptions<DeviceOptions> options, ILiveUpdates live, IMeterFactory? meters = null)
     {
         _db = db;
+        if (meters?.Create(CheckIns.CheckInMetrics.MeterName) is { } meter)
+        {
+            _missWait = meter.CreateHistogram<double>("adminportal.device.credential.miss.duration", "s",
+                "Time a device request whose credential was not cached waited for its identity");
+            _lookupDuration = meter.CreateHistogram<double>("adminportal.device.credential.lookup.duration", "s",
+                "Time one query for a group of uncached credentials took, connection included");
+            _lookupSize = meter.CreateHistogram<int>("adminportal.device.credential.lookup.size", "{credential}",
+                "Uncached credentials looked up by one query");
+        }
+
         _findBySecretHashes = string.Format(System.Globalization.CultureInfo.InvariantCulture, FindBySecretHashesTemplate,
             db.Dialect.AnyOf("secret_hash", "secretHashes"));
         _lifetimeMs = Math.Max(0, options.Value.IdentityCacheSeconds) * 1000L;
@@ -88,17 +106,26 @@ public sealed class DeviceCredentials
         }
 
         var pending = new PendingLookup(secretHash);
+        var missedAt = _missWait?.Enabled == true ? Stopwatch.GetTimestamp() : 0;
         if (!_db.Dialect.IsPostgres)
         {
             // SQLite answers in-process without a round trip: sharing a query saved no CPU there, and handing the
             // answer to another thread cost each request a thread-pool hop (fewer check-ins/s on busy cores).
             await LookUpAsync([pending]);
-            return await pending.Completion.Task;
+        }
+        else
+        {
+            _misses.Enqueue(pending);
+            StartLookupIfRoom();
         }
 
-        _misses.Enqueue(pending);
-        StartLookupIfRoom();
-        return await pending.Completion.Task.WaitAsync(ct);
+        var identity = await pending.Completion.Task.WaitAsync(ct);
+        if (missedAt != 0)
+        {
+            _missWait!.Record(Stopwatch.GetElapsedTime(missedAt).TotalSeconds);
+        }
+
+        return identity;
     }
 
     /// <summary>Starts a lookup for the queued misses unless enough are running (they take the queued misses in turn).</summary>
@@ -174,6 +201,7 @@ public sealed class DeviceCredentials
         // Read before the query: a Forget while it runs makes what it read too old to cache (see Remember).
         var generation = Interlocked.Read(ref _generation);
         var secretHashes = group.Select(p => p.SecretHash).Distinct(StringComparer.Ordinal).ToArray();
+        var startedAt = Stopwatch.GetTimestamp();
         Dictionary<string, IdentityRow> rows;
         // The lookup runs for every terminal not cached, so on PostgreSQL its statement is prepared, not planned each time.
         await using (var connection = await _db.OpenForRepeatedStatementsAsync(CancellationToken.None))
@@ -183,6 +211,9 @@ public sealed class DeviceCredentials
             rows = (await connection.QueryRowsAsync<IdentityRow>(new CommandDefinition(_findBySecretHashes, new { secretHashes })))
                 .ToDictionary(r => r.SecretHash, StringComparer.Ordinal);
         }
+
+        _lookupDuration?.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds);
+        _lookupSize?.Record(secretHashes.Length);
 
         var now = Environment.TickCount64;
         var identities = new Dictionary<string, DeviceIdentity?>(secretHashes.Length, StringComparer.Ordinal);

@@ -7,7 +7,8 @@ namespace AdminPortal.Features.Devices.CheckIns;
 /// What the check-in writer does, for operators (<c>dotnet-counters monitor -n AdminPortal --counters AdminPortal.CheckIns</c>
 /// or any OpenTelemetry exporter): how long a check-in queued before its batch began, how long each batch's transaction
 /// took up to its commit, and how many check-ins a batch held. A slow answer is then either a full queue (the writer
-/// cannot keep up) or a slow commit (the database or its disk).
+/// cannot keep up) or a slow commit (the database or its disk). The same meter carries <see cref="DeviceCredentials"/>'
+/// measures of terminals that were not cached: how long such a request waited for its identity, and each lookup's query.
 /// </summary>
 public sealed class CheckInMetrics
 {
