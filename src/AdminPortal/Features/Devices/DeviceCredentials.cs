@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using AdminPortal.Infrastructure.Database;
 using AdminPortal.Infrastructure.LiveUpdates;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace AdminPortal.Features.Devices;
@@ -22,7 +23,7 @@ namespace AdminPortal.Features.Devices;
 /// and is otherwise taken by the next group of a running one, the way the group-commit writer batches check-ins.
 /// On SQLite a miss is looked up inline (see <see cref="AuthenticateAsync"/>).
 /// </summary>
-public sealed class DeviceCredentials
+public sealed class DeviceCredentials : IDisposable
 {
     // Looked up by hash on the unique index; a hash cannot be reversed into a usable secret if the table leaks.
     private const string FindBySecretHashesTemplate =
@@ -41,6 +42,8 @@ public sealed class DeviceCredentials
     private readonly ConcurrentDictionary<string, Entry> _bySecretHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, string> _secretHashOfDevice = new();
     private readonly string _findBySecretHashes;
+    // SQLite: the lookup stays prepared on a few connections of its own (see SqlitePreparedQuery); null on PostgreSQL.
+    private readonly SqlitePreparedQuery? _sqliteLookup;
     private readonly ConcurrentQueue<PendingLookup> _misses = new();
     private static readonly int MaxConcurrentLookups = Math.Max(2, Environment.ProcessorCount);
     private int _lookupsRunning;
@@ -70,6 +73,10 @@ public sealed class DeviceCredentials
 
         _findBySecretHashes = string.Format(System.Globalization.CultureInfo.InvariantCulture, FindBySecretHashesTemplate,
             db.Dialect.AnyOf("secret_hash", "secretHashes"));
+        _sqliteLookup = db.Dialect.IsPostgres
+            ? null
+            : new SqlitePreparedQuery(db, string.Format(System.Globalization.CultureInfo.InvariantCulture, FindBySecretHashesTemplate, "secret_hash = $secretHash"),
+                "$secretHash");
         _lifetimeMs = Math.Max(0, options.Value.IdentityCacheSeconds) * 1000L;
         _maxEntries = Math.Max(0, options.Value.IdentityCacheMaxEntries);
         // Another instance's change reaches this one as a message (PostgreSQL NOTIFY); this instance's own changes have
@@ -203,13 +210,28 @@ public sealed class DeviceCredentials
         var secretHashes = group.Select(p => p.SecretHash).Distinct(StringComparer.Ordinal).ToArray();
         var startedAt = Stopwatch.GetTimestamp();
         Dictionary<string, IdentityRow> rows;
-        // The lookup runs for every terminal not cached, so on PostgreSQL its statement is prepared, not planned each time.
-        await using (var connection = await _db.OpenForRepeatedStatementsAsync(CancellationToken.None))
+        // The lookup runs for every terminal not cached, so its statement is prepared, not parsed and planned each time.
+        if (_sqliteLookup is { } prepared)
         {
-            // Not cancelled by any one request: the query answers the others too (each waits with its own token).
-            // A group's rows (up to 256, ~40 KB) span several network reads: each row is read whole first (BufferedRows).
-            rows = (await connection.QueryRowsAsync<IdentityRow>(new CommandDefinition(_findBySecretHashes, new { secretHashes })))
-                .ToDictionary(r => r.SecretHash, StringComparer.Ordinal);
+            // One credential per lookup on SQLite (a miss is looked up inline, see AuthenticateAsync).
+            rows = new Dictionary<string, IdentityRow>(StringComparer.Ordinal);
+            foreach (var secretHash in secretHashes)
+            {
+                if (await prepared.RunAsync([secretHash], ReadIdentity) is { } row)
+                {
+                    rows[secretHash] = row;
+                }
+            }
+        }
+        else
+        {
+            await using (var connection = await _db.OpenForRepeatedStatementsAsync(CancellationToken.None))
+            {
+                // Not cancelled by any one request: the query answers the others too (each waits with its own token).
+                // A group's rows (up to 256, ~40 KB) span several network reads: each row is read whole first (BufferedRows).
+                rows = (await connection.QueryRowsAsync<IdentityRow>(new CommandDefinition(_findBySecretHashes, new { secretHashes })))
+                    .ToDictionary(r => r.SecretHash, StringComparer.Ordinal);
+            }
         }
 
         _lookupDuration?.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds);
@@ -234,6 +256,16 @@ public sealed class DeviceCredentials
             pending.Completion.TrySetResult(identities[pending.SecretHash]);
         }
     }
+
+    private static IdentityRow? ReadIdentity(SqliteDataReader reader) => reader.Read()
+        ? new IdentityRow
+        {
+            SecretHash = reader.GetString(0), MerchantId = reader.GetGuid(1), DeviceId = reader.GetGuid(2), StoreId = reader.GetGuid(3),
+            SerialNumber = reader.GetString(4), Status = (DeviceStatus)reader.GetInt32(5), CheckInIntervalSeconds = reader.GetInt32(6),
+        }
+        : null;
+
+    public void Dispose() => _sqliteLookup?.Dispose();
 
     /// <summary>
     /// Drops what is cached for the device: call after committing any change of its status or credential, before
