@@ -12,9 +12,10 @@ public sealed class CheckInWriterTests
     [Theory, BothDatabases]
     public async Task Check_ins_queued_together_are_all_stored_and_each_device_is_judged_in_its_own_order(DatabaseProvider provider)
     {
-        // On PostgreSQL the portal's writer has two lanes, each owning a share of the devices; on SQLite one. Five devices,
-        // an odd number, so a writer that dealt check-ins out in turn would split each device's over both lanes.
-        await using var harness = await DeviceApiHarness.StartAsync(provider);
+        // On PostgreSQL the writer here has two lanes, each owning a share of the devices (one is the default); SQLite
+        // always has one. Five devices, an odd number, so a writer that dealt check-ins out in turn would split each
+        // device's over both lanes.
+        await using var harness = await DeviceApiHarness.StartAsync(provider, new Dictionary<string, string?> { ["Devices:CheckInWritersOnPostgres"] = "2" });
         var devices = await EnrollAsync(harness, 5);
 
         // Each device: fine, tampered, still tampered, fine again, tampered again: two tamper alerts if its check-ins

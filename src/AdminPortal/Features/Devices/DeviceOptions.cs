@@ -36,9 +36,12 @@ public sealed class DeviceOptions
 
     /// <summary>
     /// Check-in writers on PostgreSQL, each with its own connection and share of the devices: one applies its batch while
-    /// another's commit waits for the WAL flush (1–16). SQLite always has one.
+    /// another's commit waits for the WAL flush (1–16). SQLite always has one. One by default: where the WAL flush is fast
+    /// (~0.13 ms here) a second writer added no throughput, only smaller batches, whose fixed cost per batch raised the
+    /// server's CPU per check-in at 5,000/s from ~90 to ~124 µs and the p99 from 32–35 to 42–53 ms (docs/BENCHMARKS.md,
+    /// update 2026-12-04). More help where commits wait long for a slow disk.
     /// </summary>
-    public int CheckInWritersOnPostgres { get; set; } = 2;
+    public int CheckInWritersOnPostgres { get; set; } = 1;
 
     /// <summary>
     /// How long a check-in's Idempotency-Key is remembered: a retry with the same key within this window is answered,

@@ -90,6 +90,12 @@ internal sealed class PostgresConnectionFactory : IDbConnectionFactory, IAsyncDi
         var repeated = new NpgsqlDataSourceBuilder(connectionString);
         repeated.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(repeated.ConnectionStringBuilder.MaxAutoPrepare, 32);
         repeated.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        // A connection back in this pool is handed out as it is: Npgsql's reset otherwise sends seven statements (SET
+        // SESSION AUTHORIZATION DEFAULT, RESET ALL, pg_advisory_unlock_all(), CLOSE ALL, UNLISTEN *, DISCARD SEQUENCES,
+        // DISCARD TEMP) ahead of the next query, and the credential lookups take a connection ~1,000 times a second at
+        // 5,000 check-ins/s (pg_stat_statements, docs/BENCHMARKS.md update 2026-12-04). Its users change no session state
+        // (no SET, temporary table, advisory lock or LISTEN): keep it so. An open transaction is still rolled back on return.
+        repeated.ConnectionStringBuilder.NoResetOnClose = true;
         _repeatedStatements = repeated.Build();
     }
 

@@ -13,7 +13,8 @@ namespace AdminPortal.Features.Devices.CheckIns;
 /// Measured here: one transaction per request caps at ~2,000/s on PostgreSQL with fsync, batching reaches ~11,000/s.
 /// On SQLite the WAL's fsync and the checkpoints run beside the writer (<see cref="SqliteGroupCommit"/>), so the writer
 /// commits the next batch while the last one reaches the disk.
-/// PostgreSQL's commit waits for its WAL flush, and the writer sat idle meanwhile: there, several writers (lanes) each
+/// PostgreSQL's commit waits for its WAL flush, and the writer sits idle meanwhile: where that wait is long (a slow disk),
+/// <see cref="DeviceOptions.CheckInWritersOnPostgres"/> can start several writers (lanes; one by default), each to
 /// own a share of the devices, chosen by device id, so one lane applies its batch while another's commit is flushed. A
 /// device is always written by the same lane, in order, so no check-in reads a state older than its predecessor's and
 /// the lanes never wait for each other's row locks.
