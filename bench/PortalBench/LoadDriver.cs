@@ -5,6 +5,9 @@ using System.Net.Sockets;
 
 namespace PortalBench;
 
+/// <summary>One second of a fixed-rate phase as the machine saw it.</summary>
+public readonly record struct SecondSample(double StealPercent, TimeSpan ClientGcPause);
+
 /// <summary>What a load phase produced: successes, failures by cause, latencies, wall time and CPU of both sides.</summary>
 public sealed record LoadResult(long Succeeded, long Failed, IReadOnlyDictionary<string, long> Failures, Latencies Latencies, TimeSpan Elapsed,
     TimeSpan ServerCpu, TimeSpan ClientCpu, double LoadBefore, double LoadAfter)
@@ -27,8 +30,8 @@ public sealed record LoadResult(long Succeeded, long Failed, IReadOnlyDictionary
     /// <summary>Share of the machine's CPU time the host gave to other guests during the phase (steal, /proc/stat).</summary>
     public double StealPercent { get; init; }
 
-    /// <summary>Fixed-rate phases: the steal of each second of the phase, for the timeline.</summary>
-    public IReadOnlyList<double>? StealBySecond { get; init; }
+    /// <summary>Fixed-rate phases: the steal and the load generator's GC pause of each second of the phase, for the timeline.</summary>
+    public IReadOnlyList<SecondSample>? BySecond { get; init; }
 
     /// <summary>p50, p99 and max of each second of a fixed-rate phase: a stall shows as one bad second, a slow server as many.</summary>
     public void PrintTimeline(double perSecond)
@@ -43,8 +46,10 @@ public sealed record LoadResult(long Succeeded, long Failed, IReadOnlyDictionary
             var slice = new Latencies();
             var (from, to) = ((int)(second * perSecond), (int)Math.Min(byDue.Length, (second + 1) * perSecond));
             slice.AddRange(byDue[from..to].Where(t => t > 0).ToList());
-            var steal = StealBySecond is { } bySecond && second < bySecond.Count ? $", steal {bySecond[second]:0} %" : "";
-            Console.WriteLine($"  second {second,2} ({StartedAt.AddSeconds(second):HH:mm:ss}): p50 {Report.Ms(slice.Percentile(50))}, p99 {Report.Ms(slice.Percentile(99))}, max {Report.Ms(slice.Percentile(100))}{steal}");
+            var sample = BySecond is { } bySecond && second < bySecond.Count
+                ? $", steal {bySecond[second].StealPercent:0} %, client GC {bySecond[second].ClientGcPause.TotalMilliseconds:0} ms"
+                : "";
+            Console.WriteLine($"  second {second,2} ({StartedAt.AddSeconds(second):HH:mm:ss}): p50 {Report.Ms(slice.Percentile(50))}, p99 {Report.Ms(slice.Percentile(99))}, max {Report.Ms(slice.Percentile(100))}{sample}");
         }
     }
 
@@ -125,7 +130,7 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         long outstanding = 0;
         var overloaded = false;
         using var sampling = new CancellationTokenSource();
-        var stealBySecond = SampleStealEachSecondAsync(sampling.Token);
+        var bySecond = SampleEachSecondAsync(sampling.Token);
         for (long i = 0; i < total; i++)
         {
             var due = start + (long)(i * interval);
@@ -157,7 +162,7 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
             StartedAt = startedAt,
             ClientGcPause = GC.GetTotalPauseDuration() - pausedBefore,
             StealPercent = Report.StealPercent(machineBefore, Report.CpuTime()),
-            StealBySecond = await stealBySecond,
+            BySecond = await bySecond,
         };
 
         async Task Send(long index, long due)
@@ -182,19 +187,22 @@ public sealed class LoadDriver(PortalProcess portal, int connections, Func<long,
         }
     }
 
-    /// <summary>The host's steal in each second until cancelled (a timer, so a late tick shortens the next second, not all of them).</summary>
-    private static async Task<IReadOnlyList<double>> SampleStealEachSecondAsync(CancellationToken ct)
+    /// <summary>
+    /// The host's steal and the load generator's own GC pause in each second until cancelled (a timer, so a late tick
+    /// shortens the next second, not all of them): a bad second with a long client pause is the client's, not the portal's.
+    /// </summary>
+    private static async Task<IReadOnlyList<SecondSample>> SampleEachSecondAsync(CancellationToken ct)
     {
-        var seconds = new List<double>();
+        var seconds = new List<SecondSample>();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        var last = Report.CpuTime();
+        var (lastCpu, lastPause) = (Report.CpuTime(), GC.GetTotalPauseDuration());
         try
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                var now = Report.CpuTime();
-                seconds.Add(Report.StealPercent(last, now));
-                last = now;
+                var (cpu, pause) = (Report.CpuTime(), GC.GetTotalPauseDuration());
+                seconds.Add(new SecondSample(Report.StealPercent(lastCpu, cpu), pause - lastPause));
+                (lastCpu, lastPause) = (cpu, pause);
             }
         }
         catch (OperationCanceledException)

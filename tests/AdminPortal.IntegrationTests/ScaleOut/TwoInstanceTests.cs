@@ -284,8 +284,8 @@ public sealed record ScaleOutProbe(Guid AlertId);
 
 public sealed record ScaleOutNote(string Text);
 
-/// <summary>Cluster work that records, while it runs, which slot its job row says is claimed, and by whom.</summary>
-public sealed class RecordingWork(ClusterNode node, ConcurrentQueue<(string Node, string Holder, DateTimeOffset Slot)> runs, IDbConnectionFactory db) : ISingletonWork
+/// <summary>Cluster work that records, while it runs, which slot its job's last claim is for, and by whom.</summary>
+public sealed class RecordingWork(ClusterNode node, ConcurrentQueue<(string Node, string Holder, DateTimeOffset Slot)> runs, ClusterWork cluster) : ISingletonWork
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
 
@@ -295,9 +295,7 @@ public sealed class RecordingWork(ClusterNode node, ConcurrentQueue<(string Node
 
     public async Task RunAsync(CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleAsync<(string Holder, DateTimeOffset Slot)>(
-            "SELECT holder, last_slot_at FROM cluster_work WHERE name = @Name", new { Name });
-        runs.Enqueue((node.Id, row.Holder, row.Slot));
+        var claim = await cluster.LastClaimAsync(Name, ct) ?? throw new InvalidOperationException("Running without a claim.");
+        runs.Enqueue((node.Id, claim.Holder, claim.Slot));
     }
 }
