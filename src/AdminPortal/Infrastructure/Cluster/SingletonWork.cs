@@ -13,7 +13,7 @@ namespace AdminPortal.Infrastructure.Cluster;
 /// </summary>
 public interface ISingletonWork
 {
-    /// <summary>Stable, unique name: the job's row in <c>cluster_work</c> (e.g. <c>devices.health-sweep</c>).</summary>
+    /// <summary>Stable, unique name (e.g. <c>devices.health-sweep</c>): on PostgreSQL, its row in <c>cluster_work</c>.</summary>
     string Name { get; }
 
     TimeSpan Interval { get; }
